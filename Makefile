@@ -1,0 +1,56 @@
+# chainrule — the everyday commands. `make test` sets up everything it needs itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-chainrule
+EXTRAS := test,plot,fast,torch,bench,lint
+
+.PHONY: help install test demo lint bench docs graphviz clean
+
+help:
+	@echo "make demo   - a worked chain-rule example, printed with its gradients"
+	@echo "make test   - set up .venv and run every test and doctest"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - speed and memory against micrograd and PyTorch"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# torch is pinned first: 2.13.0 is the CPU build this project is tested with, and
+# installing it before the extras stops pip from reaching for a CUDA build.
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Graphviz's `dot` renders the pictures. Install Debian's package when we may (root,
+# or sudo without a password); otherwise stop and say what to run.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
+	  elif command -v apt-get >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
+	  else \
+	    echo "Graphviz's 'dot' is missing. Install it with one of:"; \
+	    echo "  sudo apt-get install graphviz    (Debian/Ubuntu)"; \
+	    echo "  brew install graphviz            (macOS)"; \
+	    echo "  conda install -c conda-forge graphviz"; \
+	    exit 1; \
+	  fi; }
+	@command -v dot >/dev/null 2>&1 || { echo "Graphviz's 'dot' is still missing"; exit 1; }
+
+test: install graphviz
+	$(BIN)/python -m pytest
+
+demo: install
+	$(BIN)/python -m autograd.demo
+
+lint: install
+	$(BIN)/ruff check autograd nn viz tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,32 @@
+"""autograd: a scalar reverse-mode autodiff engine that shows its work.
+
+>>> from autograd import Value
+>>> x = Value(2.0, label="x")
+>>> y = x * x + 3 * x
+>>> y.backward()
+>>> y.data, x.grad
+(10.0, 7.0)
+"""
+
+from .engine import backprop, topological_order
+from .errors import AnomalyError, GradcheckError
+from .functional import grad, gradcheck
+from .mode import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
+from .value import Value
+
+__all__ = [
+    "Value",
+    "grad",
+    "gradcheck",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "detect_anomaly",
+    "is_anomaly_enabled",
+    "AnomalyError",
+    "GradcheckError",
+    "backprop",
+    "topological_order",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,223 @@
+"""The op table: every primitive's forward rule beside its local derivative(s).
+
+Each :class:`Op` pairs ``forward(*inputs) -> float`` with
+``local(out, *inputs) -> tuple`` giving ``d out / d input`` for every input.
+``local`` is written with ordinary operators and with the dispatching helpers
+below, so the *same* code runs on floats (a plain backward pass) and on
+``Value`` objects (``create_graph=True``), which is what makes derivatives of
+any order work: the derivative of a derivative is just another graph.
+
+Adding an op means adding one row here and one method on ``Value``; the
+backward pass never changes. Forward rules check their domain and raise at
+once with the op's name and the offending value.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from functools import lru_cache
+from typing import Any, Callable, Optional, Tuple
+
+__all__ = ["Op", "OPS", "CONSTANT", "pow_const", "leaky_relu_op"]
+
+Local = Callable[..., Tuple[Any, ...]]
+
+
+class Op:
+    """A primitive operation: its name, forward rule and local derivatives.
+
+    >>> MUL.forward(3.0, 4.0), MUL.local(12.0, 3.0, 4.0)
+    (12.0, (4.0, 3.0))
+    """
+
+    __slots__ = ("name", "symbol", "arity", "forward", "local", "param")
+
+    def __init__(
+        self,
+        name: str,
+        symbol: str,
+        arity: int,
+        forward: Callable[..., float],
+        local: Local,
+        param: Optional[float] = None,
+    ) -> None:
+        self.name = name
+        self.symbol = symbol
+        self.arity = arity
+        self.forward = forward
+        self.local = local
+        self.param = param
+
+    def __repr__(self) -> str:
+        return f"<op {self.symbol}>"
+
+
+# --- helpers that work on a float or on a Value -----------------------------------
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float))
+
+
+def _sin(x: Any) -> Any:
+    return math.sin(x) if _is_number(x) else x.sin()
+
+
+def _cos(x: Any) -> Any:
+    return math.cos(x) if _is_number(x) else x.cos()
+
+
+def _sigmoid(x: Any) -> Any:
+    return _sigmoid_fwd(x) if _is_number(x) else x.sigmoid()
+
+
+def _log(x: Any) -> Any:
+    return _log_fwd(x) if _is_number(x) else x.log()
+
+
+def _sign(x: Any) -> float:
+    # d|x|/dx; PyTorch's convention gives 0 at the kink.
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+def _singular_div(a: float, b: Any) -> Any:
+    """``a / b`` where ``b`` may be an exact 0 at a singular point (sqrt at 0):
+    on floats that is +-inf as in PyTorch; on Values the ``div`` op raises."""
+    if _is_number(b) and b == 0:
+        return math.copysign(math.inf, a) if a else math.nan
+    return a / b
+
+
+def _singular_pow(x: Any, p: Any) -> Any:
+    """``x ** p`` inside a derivative, where ``0 ** negative`` means +inf."""
+    if _is_number(x) and _is_number(p) and x == 0 and p < 0:
+        return math.inf
+    return x ** p
+
+
+# --- forward rules with their domain checks ------------------------------------------
+
+def _div_fwd(a: float, b: float) -> float:
+    if b == 0:
+        raise ZeroDivisionError(f"div(): division by zero, {a!r} / {b!r}")
+    return a / b
+
+
+def _pow_fwd(a: float, b: float) -> float:
+    if a == 0 and b < 0:
+        raise ZeroDivisionError(f"pow(): 0.0 cannot be raised to the negative power {b!r}")
+    if a < 0 and b != int(b):
+        raise ValueError(f"pow(): a negative base ({a!r}) needs an integer exponent, got {b!r}")
+    try:
+        return a ** b
+    except OverflowError:
+        raise OverflowError(f"pow(): {a!r} ** {b!r} is too large for a float") from None
+
+
+def _exp_fwd(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp(): exp({x!r}) is too large for a float") from None
+
+
+def _log_fwd(x: float) -> float:
+    if not x > 0:
+        raise ValueError(f"log() needs a positive input, got {x!r}")
+    return math.log(x)
+
+
+def _sqrt_fwd(x: float) -> float:
+    if x < 0:
+        raise ValueError(f"sqrt() needs a non-negative input, got {x!r}")
+    return math.sqrt(x)
+
+
+def _sigmoid_fwd(x: float) -> float:
+    # Two branches so that exp never overflows.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus_fwd(x: float) -> float:
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|), stable for any x.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _relu_fwd(x: float) -> float:
+    return x if x > 0 else 0.0
+
+
+def _pow_locals(out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
+    # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a, which is 0 at a = 0 when
+    # b >= 0 (PyTorch's convention) and has no real value for a < 0 (nan).
+    da = b * _singular_pow(a, b - 1)
+    if a > 0:
+        db = out * _log(a)
+    elif a == 0 and b >= 0:
+        db = 0.0
+    else:
+        db = math.nan
+    return da, db
+
+
+# --- the table ---------------------------------------------------------------------
+#   name        symbol  arity forward             local: d out / d input(s)
+
+ADD = Op("add", "+", 2, operator.add, lambda out, a, b: (1.0, 1.0))
+SUB = Op("sub", "-", 2, operator.sub, lambda out, a, b: (1.0, -1.0))
+MUL = Op("mul", "*", 2, operator.mul, lambda out, a, b: (b, a))
+DIV = Op("div", "/", 2, _div_fwd, lambda out, a, b: (1.0 / b, -out / b))
+POW = Op("pow", "**", 2, _pow_fwd, _pow_locals)
+NEG = Op("neg", "neg", 1, operator.neg, lambda out, x: (-1.0,))
+EXP = Op("exp", "exp", 1, _exp_fwd, lambda out, x: (out,))
+LOG = Op("log", "log", 1, _log_fwd, lambda out, x: (1.0 / x,))
+SQRT = Op("sqrt", "sqrt", 1, _sqrt_fwd, lambda out, x: (_singular_div(0.5, out),))
+TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,))
+SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid_fwd, lambda out, x: (out * (1.0 - out),))
+RELU = Op("relu", "relu", 1, _relu_fwd, lambda out, x: (1.0 if x > 0 else 0.0,))
+SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),))
+SIN = Op("sin", "sin", 1, math.sin, lambda out, x: (_cos(x),))
+COS = Op("cos", "cos", 1, math.cos, lambda out, x: (-_sin(x),))
+ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),))
+
+#: A leaf made from a plain number inside an expression (the ``2`` in ``x * 2``).
+CONSTANT = Op("constant", "const", 0, float, lambda out: ())
+
+
+@lru_cache(maxsize=256)
+def pow_const(n: float) -> Op:
+    """``x ** n`` for a fixed number ``n``: d/dx = n x^(n-1).
+
+    >>> pow_const(3.0).local(8.0, 2.0)
+    (12.0,)
+    """
+    return Op(
+        "pow", f"**{n:g}", 1,
+        lambda x: _pow_fwd(x, n),
+        lambda out, x: (n * _singular_pow(x, n - 1),),
+        param=n,
+    )
+
+
+@lru_cache(maxsize=64)
+def leaky_relu_op(slope: float) -> Op:
+    """``leaky_relu`` with a given negative slope; at 0 the derivative is
+    ``slope``, as in PyTorch.
+
+    >>> leaky_relu_op(0.1).forward(-2.0), leaky_relu_op(0.1).local(-0.2, -2.0)
+    (-0.2, (0.1,))
+    """
+    return Op(
+        "leaky_relu", "leaky_relu", 1,
+        lambda x: x if x > 0 else slope * x,
+        lambda out, x: (1.0 if x > 0 else slope,),
+        param=slope,
+    )
+
+
+#: Every fixed op by name (the parametrised ones are made by the factories above).
+OPS = {op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, TANH,
+                              SIGMOID, RELU, SOFTPLUS, SIN, COS, ABS)}

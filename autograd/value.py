@@ -1,0 +1,315 @@
+"""``Value``: a scalar that remembers how it was made, so it can be differentiated."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Callable, Dict, Optional, Tuple, Union
+
+from . import ops
+from .engine import backprop, check_forward
+from .mode import state
+
+__all__ = ["Value"]
+
+Number = Union[int, float]
+Operand = Union["Value", Number]
+
+
+def _type_error(what: str, x: Any) -> TypeError:
+    return TypeError(f"{what} needs an int or float, got {type(x).__name__}: {x!r}")
+
+
+def _is_real(x: Any) -> bool:
+    t = type(x)
+    if t is float or t is int:
+        return True
+    return isinstance(x, numbers.Real) and t is not bool
+
+
+class Value:
+    """A scalar in a computation graph, with the gradient backward() gives it.
+
+    ``data`` is the number, ``grad`` is d(output)/d(this) after
+    ``output.backward()`` (0.0 before), ``label`` is a name for pictures and
+    explanations. Arithmetic with Values or plain numbers, on either side,
+    records the graph.
+
+    >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
+    >>> y = (x * w).tanh()
+    >>> y.backward()
+    >>> round(x.grad, 6), round(w.grad, 6)
+    (-7.4e-05, 4.9e-05)
+
+    ``==`` and ``hash`` are identity, so Values can live in sets and dict keys;
+    ``< <= > >=`` compare ``data``.
+    """
+
+    __slots__ = ("data", "grad", "label", "_prev", "_fn", "__weakref__")
+
+    data: float
+    grad: Any
+    label: str
+    _prev: Tuple[Value, ...]
+    _fn: Optional[ops.Op]
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        if not _is_real(data):
+            raise _type_error("Value()", data)
+        if not isinstance(label, str):
+            raise TypeError(f"Value() label must be a str, got {type(label).__name__}: {label!r}")
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self._prev = ()
+        self._fn = None
+
+    # --- what this node is ---------------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this value (``""`` for a leaf).
+
+        >>> (Value(1.0) + 2).op, Value(1.0).op
+        ('add', '')
+        """
+        fn = self._fn
+        return "" if fn is None or fn is ops.CONSTANT else fn.name
+
+    @property
+    def parents(self) -> Tuple[Value, ...]:
+        """The Values this one was computed from, in argument order."""
+        return self._prev
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Value made by the user (or a constant), not by an op."""
+        return not self._prev
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a leaf made from a plain number inside an expression.
+
+        >>> y = Value(3.0) * 2
+        >>> [p.is_constant for p in y.parents]
+        [False, True]
+        """
+        return self._fn is ops.CONSTANT
+
+    @property
+    def _op(self) -> str:
+        # micrograd spells the op as a string in ``_op``; its drawing code uses it.
+        fn = self._fn
+        return "" if fn is None or fn is ops.CONSTANT else fn.symbol
+
+    def local_derivatives(self) -> Tuple[float, ...]:
+        """d self / d parent for each parent, at the current data.
+
+        >>> a, b = Value(3.0), Value(4.0)
+        >>> (a * b).local_derivatives()
+        (4.0, 3.0)
+        """
+        if not self._prev or self._fn is None:
+            return ()
+        return tuple(self._fn.local(self.data, *[p.data for p in self._prev]))
+
+    # --- the chain rule -------------------------------------------------------------
+
+    def backward(self, gradient: Operand = 1.0, create_graph: bool = False) -> None:
+        """Add d(self)/d(node) x ``gradient`` to the ``.grad`` of every node
+        this Value depends on (itself included).
+
+        Gradients accumulate, as in PyTorch: calling ``backward()`` twice
+        doubles them, so zero them between steps. With ``create_graph=True``
+        the gradients are themselves Values (with graphs) that can be
+        differentiated again; like PyTorch, that leaves reference cycles
+        (a node's grad refers to the node), so prefer :func:`autograd.grad`
+        for higher derivatives.
+
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> y.backward(); x.grad
+        6.0
+        >>> y.backward(); x.grad
+        12.0
+        """
+        if not isinstance(gradient, Value) and not _is_real(gradient):
+            raise _type_error("backward() gradient", gradient)
+        seed = gradient if isinstance(gradient, Value) else float(gradient)
+        for node, g in backprop(self, seed, create_graph).items():
+            old = node.grad
+            node.grad = g if (type(old) is float and old == 0.0) else old + g
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` back to 0.0 for this node and every node it depends on."""
+        from .engine import topological_order
+
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label and no history.
+
+        >>> x = Value(2.0); y = (x * x).detach(); y.data, y.parents
+        (4.0, ())
+        """
+        return Value(self.data, self.label)
+
+    # --- unary ops (each defined once, in autograd.ops) ---------------------------
+
+    def exp(self) -> Value:
+        """e ** self; d/dx = exp(x)."""
+        return _unary(ops.EXP, self)
+
+    def log(self) -> Value:
+        """Natural log (input > 0); d/dx = 1/x."""
+        return _unary(ops.LOG, self)
+
+    def sqrt(self) -> Value:
+        """Square root (input >= 0); d/dx = 1/(2 sqrt(x))."""
+        return _unary(ops.SQRT, self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent; d/dx = 1 - tanh(x)^2."""
+        return _unary(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e^-x); d/dx = s(1 - s)."""
+        return _unary(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(0, x); d/dx = 1 for x > 0 and 0 otherwise (0 at the kink, as PyTorch)."""
+        return _unary(ops.RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, slope * x otherwise; d/dx at 0 is ``slope``, as PyTorch."""
+        if not _is_real(slope):
+            raise _type_error("leaky_relu() slope", slope)
+        return _unary(ops.leaky_relu_op(float(slope)), self)
+
+    def softplus(self) -> Value:
+        """log(1 + e^x), computed stably; d/dx = sigmoid(x)."""
+        return _unary(ops.SOFTPLUS, self)
+
+    def sin(self) -> Value:
+        """Sine; d/dx = cos(x)."""
+        return _unary(ops.SIN, self)
+
+    def cos(self) -> Value:
+        """Cosine; d/dx = -sin(x)."""
+        return _unary(ops.COS, self)
+
+    def abs(self) -> Value:
+        """|x|; d/dx = sign(x), 0 at the kink, as PyTorch."""
+        return _unary(ops.ABS, self)
+
+    __abs__ = abs
+
+    def __neg__(self) -> Value:
+        return _unary(ops.NEG, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __pow__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return _binary(ops.POW, self, other)
+        if not _is_real(other):
+            return NotImplemented
+        return _unary(ops.pow_const(float(other)), self)
+
+    def __rpow__(self, other: Number) -> Value:
+        base = _lift(other)
+        return NotImplemented if base is None else _binary(ops.POW, base, self)
+
+    # --- conversions and display ----------------------------------------------------
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data}, grad={self.grad}{label})"
+
+    # Binary operators and comparisons are attached below the class.
+    __add__: Callable[[Value, Operand], Value]
+    __radd__: Callable[[Value, Operand], Value]
+    __sub__: Callable[[Value, Operand], Value]
+    __rsub__: Callable[[Value, Operand], Value]
+    __mul__: Callable[[Value, Operand], Value]
+    __rmul__: Callable[[Value, Operand], Value]
+    __truediv__: Callable[[Value, Operand], Value]
+    __rtruediv__: Callable[[Value, Operand], Value]
+
+
+# --- building nodes --------------------------------------------------------------------
+
+_new = object.__new__
+
+
+def _node(data: float, fn: ops.Op, inputs: Tuple[Value, ...]) -> Value:
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if state.grad_enabled:
+        out._prev = inputs
+        out._fn = fn
+    else:
+        out._prev = ()
+        out._fn = None
+    if state.anomaly:
+        check_forward(out, fn, inputs)
+    return out
+
+
+def _unary(fn: ops.Op, x: Value) -> Value:
+    return _node(fn.forward(x.data), fn, (x,))
+
+
+def _binary(fn: ops.Op, a: Value, b: Value) -> Value:
+    return _node(fn.forward(a.data, b.data), fn, (a, b))
+
+
+def _lift(x: Any) -> Optional[Value]:
+    """A Value as is; a plain number as a constant leaf; anything else None."""
+    if isinstance(x, Value):
+        return x
+    if not _is_real(x):
+        return None
+    c = Value(x)
+    c._fn = ops.CONSTANT
+    return c
+
+
+def _binary_methods(fn: ops.Op) -> Tuple[Callable[..., Any], Callable[..., Any]]:
+    def forward(self: Value, other: Operand) -> Any:
+        o = _lift(other)
+        return NotImplemented if o is None else _binary(fn, self, o)
+
+    def reflected(self: Value, other: Operand) -> Any:
+        o = _lift(other)
+        return NotImplemented if o is None else _binary(fn, o, self)
+
+    return forward, reflected
+
+
+def _comparison(compare: Callable[[float, float], bool]) -> Callable[..., Any]:
+    def method(self: Value, other: Operand) -> Any:
+        if isinstance(other, Value):
+            return compare(self.data, other.data)
+        return compare(self.data, other) if _is_real(other) else NotImplemented
+
+    return method
+
+
+_ARITHMETIC: Dict[str, ops.Op] = {"add": ops.ADD, "sub": ops.SUB, "mul": ops.MUL, "truediv": ops.DIV}
+for _name, _fn in _ARITHMETIC.items():
+    _f, _r = _binary_methods(_fn)
+    setattr(Value, f"__{_name}__", _f)
+    setattr(Value, f"__r{_name}__", _r)
+
+for _name in ("lt", "le", "gt", "ge"):
+    setattr(Value, f"__{_name}__", _comparison(getattr(__import__("operator"), _name)))

@@ -1,0 +1,1 @@
+"""nn: neurons, layers and multi-layer perceptrons made of autograd Values."""

@@ -1,0 +1,1 @@
+"""viz: computation graphs and networks drawn with Graphviz."""
