@@ -1,20 +1,20 @@
 """The backward pass: a topological order without recursion, then the chain
 rule applied once per edge.
 
-Everything here is duck-typed on the node's ``_prev`` (its inputs), ``_fn``
-(its :class:`~autograd.ops.Op`) and ``data``, so this module does not import
-``Value``.
+Everything here is duck-typed on the node's inputs ``_a`` and ``_b`` (None
+where absent), its ``_fn`` (an :class:`~autograd.ops.Op`), ``data`` and
+``grad``, so this module does not import ``Value``.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from .errors import AnomalyError
 from .mode import state
 
-__all__ = ["topological_order", "backprop", "describe"]
+__all__ = ["topological_order", "backprop", "chain_rule", "describe"]
 
 
 def topological_order(root: Any) -> List[Any]:
@@ -29,43 +29,75 @@ def topological_order(root: Any) -> List[Any]:
     >>> [v.label or v.op for v in topological_order(y)]
     ['x', 'mul', 'tanh']
     """
+    # A node is expanded (its inputs pushed) the first time it reaches the top
+    # of the stack, and emitted the next time, when everything above it (its
+    # inputs) has been emitted. No tuples or iterators per node: the stack
+    # holds nodes only. Values hash by identity.
     order: List[Any] = []
-    seen = {id(root)}
-    stack = [(root, iter(root._prev))]
+    expanded = set()
+    emitted = set()
+    stack = [root]
     while stack:
-        node, inputs = stack[-1]
-        for parent in inputs:
-            if id(parent) not in seen:
-                seen.add(id(parent))
-                stack.append((parent, iter(parent._prev)))
-                break
-        else:
+        node = stack[-1]
+        if node in expanded:
             stack.pop()
-            order.append(node)
+            if node not in emitted:
+                emitted.add(node)
+                order.append(node)
+        else:
+            expanded.add(node)
+            a = node._a
+            if a is not None:
+                if a not in expanded:
+                    stack.append(a)
+                b = node._b
+                if b is not None and b not in expanded:
+                    stack.append(b)
     return order
 
 
-def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any, Any]:
-    """d root / d node for every node ``root`` depends on, as a dict.
+def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) -> None:
+    """Fill every node's ``.grad`` with d root / d node, where ``order`` is
+    :func:`topological_order` of the root (the root last) and every ``.grad``
+    starts at zero.
 
     Walks the nodes from the root back to the leaves and, for each edge
     ``node -> parent``, applies the chain rule::
 
-        grad[parent] += local_derivative * grad[node]
+        parent.grad += local_derivative * node.grad
 
-    A node used many times receives one contribution per use. With
+    so a node used many times receives one contribution per use. With
     ``create_graph=True`` the local derivatives are computed from the
     ``Value`` nodes themselves, so the gradients are ``Value`` graphs that can
-    be differentiated again. Nothing is written to ``.grad``; see
-    :meth:`Value.backward` for that.
+    be differentiated again.
     """
-    grads: Dict[Any, Any] = {root: seed}
+    order[-1].grad = seed
+    if create_graph or state.anomaly:
+        _chain_rule_general(order, create_graph)
+        return
+    # The plain float pass: the same rule, specialised on arity for speed.
+    for node in reversed(order):
+        a = node._a
+        if a is None:
+            continue
+        g = node.grad
+        b = node._b
+        if b is None:
+            (da,) = node._fn.local(node.data, a.data)
+            a.grad += da * g
+        else:
+            da, db = node._fn.local(node.data, a.data, b.data)
+            a.grad += da * g
+            b.grad += db * g
+
+
+def _chain_rule_general(order: List[Any], create_graph: bool) -> None:
     anomaly = state.anomaly
-    for node in reversed(topological_order(root)):
-        inputs = node._prev
+    for node in reversed(order):
+        inputs = node.parents
         if not inputs:
             continue
-        upstream = grads[node]
+        upstream = node.grad
         if create_graph:
             locals_ = node._fn.local(node, *inputs)
         else:
@@ -74,11 +106,58 @@ def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any
             contribution = local * upstream
             if anomaly:
                 _check_backward(node, parent, local, upstream, contribution)
-            if parent in grads:
-                grads[parent] = grads[parent] + contribution
-            else:
-                grads[parent] = contribution
-    return grads
+            parent.grad = _accumulate(parent.grad, contribution)
+
+
+def _accumulate(old: Any, new: Any) -> Any:
+    # A float 0.0 adds nothing; skipping it keeps create_graph graphs free of "0 + g".
+    return new if (type(old) is float and old == 0.0) else old + new
+
+
+def _clear_grads(order: List[Any]) -> Optional[List[Any]]:
+    """Zero every ``.grad`` in ``order``; return the old ones unless all were zero."""
+    saved = [node.grad for node in order]
+    if not any(saved):
+        return None
+    for node in order:
+        node.grad = 0.0
+    return saved
+
+
+def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any, Any]:
+    """d root / d node for every node ``root`` depends on, as a dict, leaving
+    every ``.grad`` exactly as it was.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x + x
+    >>> backprop(y)[x], x.grad
+    (7.0, 0.0)
+    """
+    order = topological_order(root)
+    saved = _clear_grads(order)
+    try:
+        chain_rule(order, seed, create_graph)
+        return {node: node.grad for node in order}
+    finally:
+        if saved is None:
+            for node in order:
+                node.grad = 0.0
+        else:
+            for node, grad in zip(order, saved):
+                node.grad = grad
+
+
+def backward(root: Any, seed: Any = 1.0, create_graph: bool = False) -> None:
+    """Add d root / d node x ``seed`` to every node's ``.grad``: PyTorch's
+    accumulation, so a second call adds again."""
+    order = topological_order(root)
+    saved = _clear_grads(order)
+    chain_rule(order, seed, create_graph)
+    if saved is not None:
+        for node, old in zip(order, saved):
+            if old:
+                node.grad = old + node.grad
 
 
 def describe(node: Any) -> str:
@@ -86,22 +165,21 @@ def describe(node: Any) -> str:
     return f"{node.label}={node.data!r}" if node.label else repr(node.data)
 
 
-def _finite(x: Any) -> bool:
-    return math.isfinite(x if isinstance(x, (int, float)) else x.data)
+def _number(x: Any) -> float:
+    return x if isinstance(x, (int, float)) else x.data
 
 
 def check_forward(out: Any, op: Any, inputs: Any) -> None:
     """Raise :class:`AnomalyError` if ``out`` (made by ``op``) is NaN or inf."""
-    if not _finite(out):
+    if not math.isfinite(out.data):
         args = ", ".join(describe(p) for p in inputs)
         raise AnomalyError(f"{op.name} produced {out.data!r} from inputs {args}")
 
 
 def _check_backward(node: Any, parent: Any, local: Any, upstream: Any, contribution: Any) -> None:
-    if not _finite(contribution):
-        value = lambda x: x if isinstance(x, (int, float)) else x.data  # noqa: E731
+    if not math.isfinite(_number(contribution)):
         raise AnomalyError(
             f"backward through {node._fn.name} ({describe(node)}): the gradient for its input "
-            f"{describe(parent)} is {value(contribution)!r} "
-            f"(local derivative {value(local)!r} x upstream gradient {value(upstream)!r})"
+            f"{describe(parent)} is {_number(contribution)!r} "
+            f"(local derivative {_number(local)!r} x upstream gradient {_number(upstream)!r})"
         )

@@ -45,7 +45,9 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
                 if not _is_real(args[i]):
                     raise _type_error(f"grad() argument {i}", args[i])
                 inputs[i] = Value(args[i])
-        want_values = any(isinstance(args[i], Value) for i in positions)
+        # Any Value among the arguments may be traced by an outer grad() (a mixed
+        # partial such as grad(grad(f, 0), 1)), so the result must be a Value too.
+        want_values = any(isinstance(a, Value) for a in args)
         out = f(*inputs)
         if isinstance(out, Value):
             grads = backprop(out, 1.0, create_graph=want_values)

@@ -95,6 +95,15 @@ def _singular_pow(x: Any, p: Any) -> Any:
     return x ** p
 
 
+def _power_rule(x: Any, n: Any) -> Any:
+    """d(x^n)/dx = n x^(n-1). For n = 0 at x = 0 that is 0 (x^0 is 1 everywhere),
+    as in PyTorch, not 0 * inf. ``float()`` reads a Value's data: ``==`` on
+    Values is identity."""
+    if float(n) == 0 and float(x) == 0:
+        return 0.0
+    return n * _singular_pow(x, n - 1)
+
+
 # --- forward rules with their domain checks ------------------------------------------
 
 def _div_fwd(a: float, b: float) -> float:
@@ -153,10 +162,10 @@ def _relu_fwd(x: float) -> float:
 def _pow_locals(out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
     # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a, which is 0 at a = 0 when
     # b >= 0 (PyTorch's convention) and has no real value for a < 0 (nan).
-    da = b * _singular_pow(a, b - 1)
+    da = _power_rule(a, b)
     if a > 0:
         db = out * _log(a)
-    elif a == 0 and b >= 0:
+    elif float(a) == 0 and b >= 0:
         db = 0.0
     else:
         db = math.nan
@@ -197,7 +206,7 @@ def pow_const(n: float) -> Op:
     return Op(
         "pow", f"**{n:g}", 1,
         lambda x: _pow_fwd(x, n),
-        lambda out, x: (n * _singular_pow(x, n - 1),),
+        lambda out, x: (_power_rule(x, n),),
         param=n,
     )
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numbers
+import operator
 from typing import Any, Callable, Dict, Optional, Tuple, Union
 
-from . import ops
-from .engine import backprop, check_forward
+from . import engine, ops
+from .engine import check_forward
 from .mode import state
 
 __all__ = ["Value"]
@@ -44,12 +45,16 @@ class Value:
     ``< <= > >=`` compare ``data``.
     """
 
-    __slots__ = ("data", "grad", "label", "_prev", "_fn", "__weakref__")
+    # A node has at most two inputs (every op is unary or binary): ``_a`` and
+    # ``_b`` hold them, None where absent. Two slots instead of a tuple keep a
+    # node small and halve the objects the garbage collector has to track.
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_fn", "__weakref__")
 
     data: float
     grad: Any
     label: str
-    _prev: Tuple[Value, ...]
+    _a: Optional[Value]
+    _b: Optional[Value]
     _fn: Optional[ops.Op]
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -60,7 +65,7 @@ class Value:
         self.data = float(data)
         self.grad = 0.0
         self.label = label
-        self._prev = ()
+        self._a = self._b = None
         self._fn = None
 
     # --- what this node is ---------------------------------------------------------
@@ -77,13 +82,25 @@ class Value:
 
     @property
     def parents(self) -> Tuple[Value, ...]:
-        """The Values this one was computed from, in argument order."""
-        return self._prev
+        """The Values this one was computed from, in argument order.
+
+        >>> x = Value(2.0)
+        >>> (x * 3).parents[0] is x, x.parents
+        (True, ())
+        """
+        a = self._a
+        if a is None:
+            return ()
+        b = self._b
+        return (a,) if b is None else (a, b)
+
+    # micrograd calls the inputs ``_prev``; its drawing code iterates over them.
+    _prev = parents
 
     @property
     def is_leaf(self) -> bool:
         """True for a Value made by the user (or a constant), not by an op."""
-        return not self._prev
+        return self._a is None
 
     @property
     def is_constant(self) -> bool:
@@ -108,9 +125,9 @@ class Value:
         >>> (a * b).local_derivatives()
         (4.0, 3.0)
         """
-        if not self._prev or self._fn is None:
+        if self._fn is None or self._a is None:
             return ()
-        return tuple(self._fn.local(self.data, *[p.data for p in self._prev]))
+        return tuple(self._fn.local(self.data, *[p.data for p in self.parents]))
 
     # --- the chain rule -------------------------------------------------------------
 
@@ -135,15 +152,11 @@ class Value:
         if not isinstance(gradient, Value) and not _is_real(gradient):
             raise _type_error("backward() gradient", gradient)
         seed = gradient if isinstance(gradient, Value) else float(gradient)
-        for node, g in backprop(self, seed, create_graph).items():
-            old = node.grad
-            node.grad = g if (type(old) is float and old == 0.0) else old + g
+        engine.backward(self, seed, create_graph)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` back to 0.0 for this node and every node it depends on."""
-        from .engine import topological_order
-
-        for node in topological_order(self):
+        for node in engine.topological_order(self):
             node.grad = 0.0
 
     def detach(self) -> Value:
@@ -245,55 +258,71 @@ class Value:
 
 
 # --- building nodes --------------------------------------------------------------------
+#
+# These run once per op, so they build the node directly instead of calling
+# Value(): the data is already a float and the inputs are already Values.
 
 _new = object.__new__
 
 
-def _node(data: float, fn: ops.Op, inputs: Tuple[Value, ...]) -> Value:
+def _node(data: float, fn: ops.Op, a: Value, b: Optional[Value]) -> Value:
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     if state.grad_enabled:
-        out._prev = inputs
+        out._a = a
+        out._b = b
         out._fn = fn
     else:
-        out._prev = ()
-        out._fn = None
+        out._a = out._b = out._fn = None
     if state.anomaly:
-        check_forward(out, fn, inputs)
+        check_forward(out, fn, (a,) if b is None else (a, b))
     return out
 
 
 def _unary(fn: ops.Op, x: Value) -> Value:
-    return _node(fn.forward(x.data), fn, (x,))
+    return _node(fn.forward(x.data), fn, x, None)
 
 
 def _binary(fn: ops.Op, a: Value, b: Value) -> Value:
-    return _node(fn.forward(a.data, b.data), fn, (a, b))
+    return _node(fn.forward(a.data, b.data), fn, a, b)
+
+
+def _constant(x: Any) -> Value:
+    c = _new(Value)
+    c.data = float(x)
+    c.grad = 0.0
+    c.label = ""
+    c._a = c._b = None
+    c._fn = ops.CONSTANT
+    return c
 
 
 def _lift(x: Any) -> Optional[Value]:
     """A Value as is; a plain number as a constant leaf; anything else None."""
     if isinstance(x, Value):
         return x
-    if not _is_real(x):
-        return None
-    c = Value(x)
-    c._fn = ops.CONSTANT
-    return c
+    return _constant(x) if _is_real(x) else None
 
 
 def _binary_methods(fn: ops.Op) -> Tuple[Callable[..., Any], Callable[..., Any]]:
-    def forward(self: Value, other: Operand) -> Any:
-        o = _lift(other)
-        return NotImplemented if o is None else _binary(fn, self, o)
+    forward = fn.forward
+
+    def method(self: Value, other: Operand) -> Any:
+        if type(other) is not Value and not isinstance(other, Value):
+            if not _is_real(other):
+                return NotImplemented
+            other = _constant(other)
+        return _node(forward(self.data, other.data), fn, self, other)
 
     def reflected(self: Value, other: Operand) -> Any:
-        o = _lift(other)
-        return NotImplemented if o is None else _binary(fn, o, self)
+        if not _is_real(other):
+            return NotImplemented
+        c = _constant(other)
+        return _node(forward(c.data, self.data), fn, c, self)
 
-    return forward, reflected
+    return method, reflected
 
 
 def _comparison(compare: Callable[[float, float], bool]) -> Callable[..., Any]:
@@ -312,4 +341,4 @@ for _name, _fn in _ARITHMETIC.items():
     setattr(Value, f"__r{_name}__", _r)
 
 for _name in ("lt", "le", "gt", "ge"):
-    setattr(Value, f"__{_name}__", _comparison(getattr(__import__("operator"), _name)))
+    setattr(Value, f"__{_name}__", _comparison(getattr(operator, _name)))
