@@ -1,0 +1,205 @@
+"""Rendering with Graphviz's ``dot``: a Digraph that explains how to install
+Graphviz when ``dot`` is missing, plus the shared text and colour helpers.
+
+Every picture in :mod:`viz` is a :class:`Graph`, which *is* a
+``graphviz.Digraph`` (so ``.source``, ``.render()``, ``.pipe()`` and the
+inline SVG display in Jupyter all work), except that a missing ``dot`` raises
+:class:`GraphvizNotFound` with install instructions instead of graphviz's
+terse ``ExecutableNotFound``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from typing import Any, Optional
+
+import graphviz
+
+__all__ = ["Graph", "GraphvizNotFound", "dot_available", "fmt", "html_text", "plain_text", "shade", "svg"]
+
+INSTALL_HINT = (
+    "Graphviz's 'dot' program is needed to render pictures, and it is not on PATH. Install it with one of:\n"
+    "  sudo apt-get install graphviz            (Debian/Ubuntu)\n"
+    "  brew install graphviz                    (macOS)\n"
+    "  conda install -c conda-forge graphviz    (conda)\n"
+    "The DOT source is still available without it: use the graph's .source attribute."
+)
+
+#: Colours for signs: blue for positive, red for negative (a diverging palette).
+POSITIVE = "#2166ac"
+NEGATIVE = "#b2182b"
+
+
+class GraphvizNotFound(graphviz.ExecutableNotFound):
+    """Graphviz's ``dot`` is not installed (or not on ``PATH``).
+
+    A subclass of ``graphviz.ExecutableNotFound`` (and so of ``RuntimeError``)
+    whose message says how to install Graphviz.
+
+    >>> str(GraphvizNotFound()).splitlines()[1].strip()
+    'sudo apt-get install graphviz            (Debian/Ubuntu)'
+    """
+
+    def __init__(self, detail: str = "") -> None:
+        RuntimeError.__init__(self, INSTALL_HINT + (f"\n({detail})" if detail else ""))
+
+
+class Graph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose rendering methods raise
+    :class:`GraphvizNotFound` (with install instructions) when ``dot`` is missing.
+
+    >>> g = Graph()
+    >>> g.edge("a", "b")
+    >>> print(g.source)
+    digraph {
+        a -> b
+    }
+    <BLANKLINE>
+    """
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound as e:
+            if isinstance(e, GraphvizNotFound):
+                raise
+            raise GraphvizNotFound(str(e)) from None
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound as e:
+            if isinstance(e, GraphvizNotFound):
+                raise
+            raise GraphvizNotFound(str(e)) from None
+
+    def svg(self) -> str:
+        """The picture as an SVG document (a str); needs ``dot``."""
+        return svg(self)
+
+
+def dot_available() -> bool:
+    """Whether Graphviz's ``dot`` program is on ``PATH``.
+
+    >>> isinstance(dot_available(), bool)
+    True
+    """
+    return shutil.which("dot") is not None
+
+
+def svg(graph: graphviz.Digraph) -> str:
+    """Render ``graph`` to an SVG string with ``dot``.
+
+    Raises :class:`GraphvizNotFound` (saying how to install Graphviz) when
+    ``dot`` is missing.
+
+    >>> g = Graph(); g.node("a")
+    >>> svg(g).lstrip().startswith("<?xml")
+    True
+    """
+    try:
+        out: str = graph.pipe(format="svg", encoding="utf-8")
+    except graphviz.ExecutableNotFound as e:
+        if isinstance(e, GraphvizNotFound):
+            raise
+        raise GraphvizNotFound(str(e)) from None
+    return out
+
+
+# --- text -------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def plain_text(s: str) -> str:
+    """``s`` with control characters (which XML cannot hold) shown as ``\\xNN``.
+
+    >>> plain_text("a\\x00b")
+    'a\\\\x00b'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+
+
+def html_text(s: str) -> str:
+    """``s`` made safe as text inside a Graphviz HTML-like label.
+
+    ``< > & "`` become entities, a backslash is doubled (Graphviz would read
+    ``\\N`` as the node's name otherwise), newlines become line breaks and
+    other control characters are shown as ``\\xNN``.
+
+    >>> html_text('a<b> & "c"')
+    'a&lt;b&gt; &amp; &quot;c&quot;'
+    >>> html_text("x\\\\N\\ny")
+    'x\\\\\\\\N<br/>y'
+    """
+    lines = plain_text(s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).split("\n")
+    escaped = []
+    for line in lines:
+        line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        escaped.append(line.replace("\\", "\\\\"))
+    return "<br/>".join(escaped)
+
+
+def tooltip_text(s: str) -> str:
+    """``s`` for a tooltip: one line; backslashes become a look-alike, because
+    Graphviz expands escapes in tooltips differently from version to version."""
+    return graphviz.nohtml(plain_text(s.replace("\n", " ")).replace("\\", "\u29f5"))
+
+
+def fmt(x: Any, digits: int = 4) -> str:
+    """A number with ``digits`` significant digits (a Value shows its data).
+
+    >>> fmt(0.70710678), fmt(-3.0), fmt(1234567.0), fmt(-0.0)
+    ('0.7071', '-3', '1.235e+06', '0')
+    """
+    if not isinstance(x, (int, float)):
+        x = getattr(x, "data", x)
+    x = float(x)
+    if x == 0:
+        x = 0.0  # no "-0"
+    return format(x, f".{digits}g")
+
+
+# --- colour -----------------------------------------------------------------------------
+
+def _mix(hex_colour: str, t: float) -> str:
+    """``t`` of the way from white to ``hex_colour``."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(round(255 + (c - 255) * t) for c in (r, g, b)))
+
+
+def shade(x: float, scale: float, strength: float = 0.6) -> str:
+    """A fill colour for ``x``: blue if positive, red if negative, deeper the
+    larger ``|x|`` is compared with ``scale`` (white for 0 or NaN).
+
+    >>> shade(0.0, 1.0), shade(1.0, 1.0), shade(-1.0, 1.0)
+    ('#ffffff', '#7aa3cd', '#d17480')
+    """
+    if not scale or not math.isfinite(x) or x == 0:
+        return "#ffffff"
+    t = min(1.0, math.sqrt(abs(x) / scale)) * strength
+    return _mix(POSITIVE if x > 0 else NEGATIVE, t)
+
+
+def sign_colour(x: float) -> str:
+    """The line colour for the sign of ``x`` (grey for zero).
+
+    >>> sign_colour(2.0), sign_colour(-1.0), sign_colour(0.0)
+    ('#2166ac', '#b2182b', '#999999')
+    """
+    if x > 0:
+        return POSITIVE
+    if x < 0:
+        return NEGATIVE
+    return "#999999"
+
+
+def largest(values: Any, default: float = 0.0) -> float:
+    """The largest finite ``|x|`` among ``values`` (``default`` if none)."""
+    best: Optional[float] = None
+    for v in values:
+        if math.isfinite(v) and (best is None or abs(v) > best):
+            best = abs(v)
+    return default if best is None else best

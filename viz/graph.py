@@ -1,0 +1,218 @@
+"""Computation graphs: one box per Value (label, data, grad), one small node per op."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set
+
+from autograd import Value, topological_order
+
+from ._render import Graph, fmt, html_text, largest, shade, tooltip_text
+from .steps import node_names
+
+__all__ = ["draw_graph", "node_kind", "KINDS"]
+
+#: How each kind of node looks: (description, fill, border colour, style).
+KINDS: Dict[str, tuple] = {
+    "parameter": ("parameter (a leaf the optimizer updates)", "#fff2cc", "#b58900", "filled,bold"),
+    "input": ("input (a leaf that is not a parameter)", "#dae8fc", "#3a6ea5", "rounded,filled"),
+    "leaf": ("leaf (a Value you made)", "#d5e8d4", "#4f8a3c", "rounded,filled"),
+    "constant": ("constant (a plain number in an expression)", "#f2f2f2", "#999999", "dashed,filled"),
+    "computed": ("computed by an op", "#ffffff", "#333333", "filled"),
+}
+
+# Ops whose inputs are not interchangeable get their edges labelled a and b.
+_ORDERED = {"sub": "a − b", "div": "a / b", "pow": "a ** b"}
+
+_FONT = "Helvetica,Arial,sans-serif"
+
+
+def _param_set(params: Any) -> Optional[Set[Value]]:
+    if params is None:
+        return None
+    if hasattr(params, "parameters") and callable(params.parameters):
+        params = params.parameters()
+    try:
+        values = list(params)
+    except TypeError:
+        raise TypeError(
+            f"params must be Values or a model with .parameters(), got {type(params).__name__}"
+        ) from None
+    for p in values:
+        if not isinstance(p, Value):
+            raise TypeError(f"params must hold Values, got {type(p).__name__}: {p!r}")
+    return set(values)
+
+
+def node_kind(v: Value, params: Optional[Set[Value]] = None) -> str:
+    """``'parameter'``, ``'input'``, ``'leaf'``, ``'constant'`` or ``'computed'``.
+
+    A leaf is a parameter if it is in ``params``, an input if ``params`` was
+    given and it is not in it, and just a ``'leaf'`` when nobody said which
+    leaves are parameters. A number written inside an expression (the 2 in
+    ``x * 2``) is a constant.
+
+    >>> x, w = Value(1.0), Value(2.0)
+    >>> y = x * w * 2
+    >>> [node_kind(v, {w}) for v in (x, w, y.parents[1], y)]
+    ['input', 'parameter', 'constant', 'computed']
+    >>> node_kind(x)
+    'leaf'
+    """
+    if v.is_constant:
+        return "constant"
+    if not v.is_leaf:
+        return "computed"
+    if params is None:
+        return "leaf"
+    return "parameter" if v in params else "input"
+
+
+def _value(x: Any) -> float:
+    return float(x.data if isinstance(x, Value) else x)
+
+
+def _check(root: Any, rankdir: str, max_nodes: Optional[int], color_by: Optional[str]) -> List[Value]:
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph() needs a Value, got {type(root).__name__}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw_graph() rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    if color_by not in (None, "grad", "data"):
+        raise ValueError(f"draw_graph() color_by must be None, 'grad' or 'data', got {color_by!r}")
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+        raise ValueError(f"draw_graph() max_nodes must be a positive int or None, got {max_nodes!r}")
+    order = topological_order(root)
+    if max_nodes is not None and len(order) > max_nodes:
+        raise ValueError(
+            f"draw_graph(): this graph has {len(order)} Values, more than max_nodes={max_nodes}, and a picture "
+            f"that big is hard to read. Draw a smaller piece (say, the loss of one sample), or raise the limit "
+            f"with draw_graph(root, max_nodes={len(order)}) (max_nodes=None for no limit)."
+        )
+    return order
+
+
+def draw_graph(
+    root: Value,
+    rankdir: str = "LR",
+    max_nodes: Optional[int] = 500,
+    color_by: Optional[str] = None,
+    params: Any = None,
+    legend: bool = True,
+    digits: int = 4,
+) -> Graph:
+    """The computation graph of ``root`` as a ``graphviz.Digraph``.
+
+    Each Value is a box with its label (or its name ``v<i>``), ``data`` and
+    ``grad`` to ``digits`` significant digits; each op is a small circle
+    between its inputs and its output. Parameters, inputs and constants look
+    different (see :func:`node_kind`): pass ``params`` (a list of Values, or a
+    model with ``.parameters()``) to tell parameters from inputs. With
+    ``color_by="grad"`` (or ``"data"``) the boxes are shaded blue for positive,
+    red for negative, deeper for larger magnitude.
+
+    ``.grad`` is shown as it is: call ``root.backward()`` first to see
+    gradients. More than ``max_nodes`` Values is a ``ValueError`` (pass a
+    larger ``max_nodes``, or ``None``). Render with ``.render("name",
+    format="svg")`` or ``.pipe(format="svg")``; in Jupyter the graph shows
+    inline. Node ids in the SVG are ``v<i>`` for Values, ``op<i>`` for the op
+    that made ``v<i>``, ``e<i>_<k>`` for the edge from its k-th input.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
+    >>> y = (x * w).tanh(); y.label = "y"
+    >>> y.backward()
+    >>> g = draw_graph(y, params=[w])
+    >>> g.source.count("->")  # x and w into *, * into its Value, that into tanh, tanh into y
+    5
+    >>> "grad 4.915e-05" in g.source  # dy/dw = x (1 - y²)
+    True
+    >>> svg = g.pipe(format="svg", encoding="utf-8")
+    >>> svg.count('class="node"')  # 4 Values and 2 ops
+    6
+    """
+    order = _check(root, rankdir, max_nodes, color_by)
+    return _build(root, order, rankdir, color_by, _param_set(params), legend, digits)
+
+
+def _build(
+    root: Value,
+    order: List[Value],
+    rankdir: str,
+    color_by: Optional[str],
+    params: Optional[Set[Value]],
+    legend: bool,
+    digits: int,
+    grad_text: Optional[Callable[[Value], str]] = None,
+    title: str = "",
+) -> Graph:
+    """The drawing behind :func:`draw_graph`; ``grad_text`` overrides the grad cell."""
+    names = node_names(root)
+    index = {v: i for i, v in enumerate(order)}
+    g = Graph(name="computation_graph")
+    g.attr(rankdir=rankdir, fontname=_FONT, nodesep="0.25", ranksep="0.35")
+    g.attr("node", fontname=_FONT, fontsize="11")
+    g.attr("edge", fontname=_FONT, fontsize="9", color="#555555", arrowsize="0.6")
+    scale = 0.0
+    if color_by is not None:
+        scale = largest(_value(v.grad if color_by == "grad" else v.data) for v in order)
+    kinds_seen: List[str] = []
+    for i, v in enumerate(order):
+        kind = node_kind(v, params)
+        if kind not in kinds_seen:
+            kinds_seen.append(kind)
+        _, fill, border, style = KINDS[kind]
+        if color_by is not None:
+            fill = shade(_value(v.grad if color_by == "grad" else v.data), scale)
+        if kind == "constant":
+            name_cell = '<font color="#777777">const</font>'
+        elif v.label:
+            name_cell = f"<b>{html_text(v.label)}</b>"
+        else:
+            name_cell = f'<font color="#777777"><i>{html_text(names[v])}</i></font>'
+        grad = grad_text(v) if grad_text is not None else fmt(_value(v.grad), digits)
+        label = (
+            '<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>'
+            f"<td>{name_cell}</td><vr/><td>data {fmt(v.data, digits)}</td><vr/><td>grad {html_text(grad)}</td>"
+            "</tr></table>>"
+        )
+        attrs = {
+            "shape": "box", "style": style, "fillcolor": fill, "color": border, "margin": "0.05,0.02",
+            "tooltip": tooltip_text(f"{names[v]} ({kind}) = {v.data!r}"),
+        }
+        if v is root:
+            attrs["penwidth"] = "2.5"
+        g.node(f"v{i}", label=label, id=f"v{i}", **attrs)
+        if v.is_leaf or v._fn is None:
+            continue
+        fn = v._fn
+        symbol = fn.symbol if fn.param is None or fn.name == "pow" else f"{fn.symbol}({fmt(fn.param)})"
+        ordered = len(v.parents) == 2 and fn.name in _ORDERED
+        if ordered:
+            symbol = _ORDERED[fn.name]
+        g.node(
+            f"op{i}", label=html_text(symbol), id=f"op{i}", shape="ellipse" if len(symbol) > 2 else "circle",
+            style="filled", fillcolor="#eeeeee", color="#888888", fontsize="10", width="0.3", height="0.3",
+            margin="0.02", tooltip=tooltip_text(f"{fn.name} made {names[v]}"),
+        )
+        for k, parent in enumerate(v.parents):
+            extra = {"label": "ab"[k], "fontcolor": "#777777"} if ordered else {}
+            g.edge(f"v{index[parent]}", f"op{i}", id=f"e{i}_{k}", **extra)
+        g.edge(f"op{i}", f"v{i}", id=f"e{i}")
+    if legend:
+        g.attr(label=_legend(kinds_seen, color_by, title), labelloc="b", labeljust="l", fontsize="10")
+    elif title:
+        g.attr(label=html_text(title), labelloc="t", fontsize="12")
+    return g
+
+
+def _legend(kinds: Iterable[str], color_by: Optional[str], title: str = "") -> str:
+    cells = []
+    for kind in ("parameter", "input", "leaf", "constant", "computed"):
+        if kind in kinds:
+            _, fill, border, _ = KINDS[kind]
+            cells.append(f'<td bgcolor="{fill}" border="1" color="{border}">{html_text(kind)}</td>')
+    if color_by is not None:
+        cells.append(f'<td bgcolor="{shade(1, 1)}">{color_by} &gt; 0</td>')
+        cells.append(f'<td bgcolor="{shade(-1, 1)}">{color_by} &lt; 0</td>')
+    head = f"<tr><td colspan=\"{len(cells)}\" align=\"left\">{html_text(title)}</td></tr>" if title else ""
+    return f'<<table border="0" cellspacing="4" cellpadding="2">{head}<tr>{"".join(cells)}</tr></table>>'
+
