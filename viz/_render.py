@@ -65,7 +65,7 @@ class Graph(graphviz.Digraph):
         except graphviz.ExecutableNotFound as e:
             if isinstance(e, GraphvizNotFound):
                 raise
-            raise GraphvizNotFound(str(e)) from None
+            raise GraphvizNotFound() from None
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -73,7 +73,7 @@ class Graph(graphviz.Digraph):
         except graphviz.ExecutableNotFound as e:
             if isinstance(e, GraphvizNotFound):
                 raise
-            raise GraphvizNotFound(str(e)) from None
+            raise GraphvizNotFound() from None
 
     def svg(self) -> str:
         """The picture as an SVG document (a str); needs ``dot``."""
@@ -104,7 +104,7 @@ def svg(graph: graphviz.Digraph) -> str:
     except graphviz.ExecutableNotFound as e:
         if isinstance(e, GraphvizNotFound):
             raise
-        raise GraphvizNotFound(str(e)) from None
+        raise GraphvizNotFound() from None
     return out
 
 

@@ -1,0 +1,230 @@
+"""The ``chainrule`` command: graphs and backprop step-throughs of an
+expression, and demos that train small networks and draw them.
+
+::
+
+    chainrule graph "tanh(x*w + b)" --at x=2 w=-3 b=6.88 -o neuron.svg
+    chainrule steps "tanh(x*w + b)" --at x=2 w=-3 b=6.88 -o steps.html
+    chainrule demo xor --out out/
+
+Exit status: 0 on success, 2 for a bad command line or an expression that is
+refused or cannot be computed, 1 when a file cannot be written or Graphviz is
+missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import pathlib
+import sys
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from autograd import Value
+
+from ._render import GraphvizNotFound, fmt
+from .expr import FUNCTIONS, ExpressionError, evaluate
+
+__all__ = ["main", "parse_assignments"]
+
+DEMOS = ("xor", "moons", "seed002", "house-prices", "all")
+
+
+class UsageError(Exception):
+    """A command line that cannot be run (exit status 2)."""
+
+
+def parse_assignments(items: Sequence[str]) -> Dict[str, float]:
+    """``["x=2", "w=-3"]`` as ``{"x": 2.0, "w": -3.0}``.
+
+    >>> parse_assignments(["x=2", "w=-3", "b=6.88"])
+    {'x': 2.0, 'w': -3.0, 'b': 6.88}
+    >>> parse_assignments(["x"])
+    Traceback (most recent call last):
+    ...
+    viz.cli.UsageError: --at needs name=value pairs such as x=2, got 'x'
+    """
+    values: Dict[str, float] = {}
+    for item in items:
+        for part in item.replace(",", " ").split():
+            name, sep, text = part.partition("=")
+            name = name.strip()
+            if not sep:
+                raise UsageError(f"--at needs name=value pairs such as x=2, got {part!r}")
+            if not name.isidentifier():
+                raise UsageError(f"--at: {name!r} is not a valid variable name")
+            if name in FUNCTIONS:
+                raise UsageError(f"--at: {name!r} is a function name; choose another variable name")
+            if name in values:
+                raise UsageError(f"--at: {name} is given twice")
+            try:
+                value = float(text)
+            except ValueError:
+                raise UsageError(f"--at: the value of {name} must be a number, got {text!r}") from None
+            if not math.isfinite(value):
+                raise UsageError(f"--at: the value of {name} must be finite, got {text!r}")
+            values[name] = value
+    return values
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chainrule",
+        description="See the chain rule at work: computation graphs, backprop step by step, small networks.",
+        epilog="Expressions may use numbers, variables, + - * / **, unary minus and the functions "
+               f"{', '.join(FUNCTIONS)}. Quote them for the shell; begin with a space or use -- if one "
+               "starts with a minus sign.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{graph,steps,demo}")
+
+    def expression_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("expression", help='for example "tanh(x*w + b)"')
+        p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE",
+                       help="the value of every variable, e.g. --at x=2 w=-3 b=6.88")
+        p.add_argument("--params", nargs="+", default=None, metavar="NAME",
+                       help="the variables that are parameters (drawn apart from inputs)")
+        p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR", help="layout direction")
+        p.add_argument("--max-nodes", type=int, default=500, help="refuse graphs with more Values (default 500)")
+        p.add_argument("--digits", type=int, default=6, help="significant digits printed (default 6)")
+        return p
+
+    g = expression_command("graph", "Print an expression's value and gradients, and draw its computation graph.")
+    g.add_argument("-o", "--output", help="write the graph here: .svg, .png, .pdf (rendered by dot) or .dot/.gv")
+    g.add_argument("--color-by", choices=("grad", "data"), default=None, help="shade the boxes by sign and size")
+    g.add_argument("--json", action="store_true", help="print the value and gradients as JSON")
+    s = expression_command("steps", "Write a page that steps through backprop of an expression, edge by edge.")
+    s.add_argument("-o", "--output", default="steps.html", help="the HTML file to write (default steps.html)")
+    s.add_argument("--title", default=None, help="the page title")
+    s.add_argument("--quiet", action="store_true", help="do not print the steps")
+    d = sub.add_parser("demo", help="Train a small network and draw it all.",
+                       description="Train a network with a progress bar and write the graph, the network, the loss "
+                                   "curve, the decision boundary (classification) and the step-through page.")
+    d.add_argument("name", choices=DEMOS, help="which demo (all runs every one)")
+    d.add_argument("--out", default="out", help="directory to write into (default out/)")
+    d.add_argument("--epochs", type=int, default=None, help="override the number of training epochs")
+    d.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    d.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def _compute(args: argparse.Namespace) -> Tuple[Value, Dict[str, Value], List[Value]]:
+    values = parse_assignments(args.at)
+    if args.max_nodes < 1:
+        raise UsageError(f"--max-nodes must be at least 1, got {args.max_nodes}")
+    if not 1 <= args.digits <= 17:
+        raise UsageError(f"--digits must be between 1 and 17, got {args.digits}")
+    out, leaves = evaluate(args.expression, values)
+    params: List[Value] = []
+    for name in args.params or []:
+        if name not in leaves:
+            raise UsageError(f"--params: {name} is not a variable given with --at (given: {', '.join(leaves) or 'none'})")
+        params.append(leaves[name])
+    out.backward()
+    return out, leaves, params
+
+
+def _report(args: argparse.Namespace, out: Value, leaves: Dict[str, Value]) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps({"expression": args.expression, "value": out.data,
+                          "gradients": {name: v.grad for name, v in leaves.items()}}))
+        return
+    d = args.digits
+    at = ", ".join(f"{name} = {fmt(v.data, d)}" for name, v in leaves.items())
+    print(f"L = {args.expression.strip()} = {fmt(out.data, d)}" + (f"   at {at}" if at else ""))
+    for name, v in leaves.items():
+        note = "" if math.isfinite(v.grad) else "   (not finite: the derivative does not exist here)"
+        print(f"dL/d{name} = {fmt(v.grad, d)}{note}")
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from .graph import draw_graph
+
+    out, leaves, params = _compute(args)
+    graph = draw_graph(out, rankdir=args.rankdir, max_nodes=args.max_nodes, color_by=args.color_by,
+                       params=params if args.params else None)
+    _report(args, out, leaves)
+    if args.output:
+        path = pathlib.Path(args.output)
+        suffix = path.suffix.lower().lstrip(".")
+        if suffix in ("dot", "gv"):
+            path.write_text(graph.source, encoding="utf-8")
+        else:
+            fmt_ = suffix if suffix in ("svg", "png", "pdf", "jpg", "jpeg") else "svg"
+            path.write_bytes(graph.pipe(format=fmt_))
+        if not args.json:
+            print(f"wrote {path}")
+    return 0
+
+
+def _steps(args: argparse.Namespace) -> int:
+    from .html import save_backprop_html
+    from .steps import backprop_steps
+
+    out, leaves, params = _compute(args)
+    path = save_backprop_html(out, args.output, title=args.title, rankdir=args.rankdir,
+                              params=params if args.params else None, max_nodes=args.max_nodes)
+    _report(args, out, leaves)
+    steps = backprop_steps(out)
+    if not args.quiet:
+        print(f"\nbackprop, one edge at a time ({len(steps)} steps):")
+        for s in steps:
+            print(f"{s.index + 1:>4}. {s.equation(digits=args.digits)}")
+    print(f"wrote {path} (open it in a browser; Next/Prev or the arrow keys step through)")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import run_demos
+
+    if args.epochs is not None and args.epochs < 1:
+        raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
+    run_demos(args.name, args.out, epochs=args.epochs, seed=args.seed, progress=not args.no_progress)
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the ``chainrule`` command with ``argv`` (default ``sys.argv[1:]``);
+    return the exit status.
+
+    >>> main(["graph", "x*y + 1", "--at", "x=2", "y=3"])
+    L = x*y + 1 = 7   at x = 2, y = 3
+    dL/dx = 3
+    dL/dy = 2
+    0
+    >>> main(["graph", "x.__class__", "--at", "x=2"])
+    2
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on a bad command line, 0 after --help
+        return int(e.code or 0) if not isinstance(e.code, str) else 2
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    run = {"graph": _graph, "steps": _steps, "demo": _demo}[args.command]
+    try:
+        return run(args)
+    except (UsageError, ExpressionError) as e:
+        print(f"chainrule {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:  # too many nodes, and other bad values
+        print(f"chainrule {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except GraphvizNotFound as e:
+        tip = "\nchainrule graph can still write the DOT source: -o graph.dot" if args.command == "graph" else ""
+        print(f"chainrule {args.command}: error: {e}{tip}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"chainrule {args.command}: error: cannot write {e.filename or 'the output'}: {e.strerror or e}",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"chainrule {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
