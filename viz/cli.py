@@ -119,7 +119,8 @@ def _compute(args: argparse.Namespace) -> Tuple[Value, Dict[str, Value], List[Va
     params: List[Value] = []
     for name in args.params or []:
         if name not in leaves:
-            raise UsageError(f"--params: {name} is not a variable given with --at (given: {', '.join(leaves) or 'none'})")
+            given = ", ".join(leaves) or "none"
+            raise UsageError(f"--params: {name} is not a variable given with --at (given: {given})")
         params.append(leaves[name])
     out.backward()
     return out, leaves, params

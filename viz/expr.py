@@ -126,8 +126,8 @@ def check_expression(text: str, names: Optional[Mapping[str, object]] = None) ->
         functions = [n for n in unknown if n in FUNCTIONS]
         extra = f" ({', '.join(functions)} is a function: call it, as in {functions[0]}(x))" if functions else ""
         raise ExpressionError(
-            f"unknown name{plural} {', '.join(repr(n) for n in unknown)}: give {'their values' if plural else 'its value'}"
-            f" with --at {hint} "
+            f"unknown name{plural} {', '.join(repr(n) for n in unknown)}: "
+            f"give {'their values' if plural else 'its value'} with --at {hint} "
             f"(given: {given}){extra}"
         )
     assert isinstance(tree, ast.Expression)
