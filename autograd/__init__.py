@@ -8,11 +8,27 @@
 (10.0, 7.0)
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
 from .engine import backprop, topological_order
 from .errors import AnomalyError, GradcheckError
 from .functional import grad, gradcheck
 from .mode import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
+from .tape import Tape, compile
 from .value import Value
+
+if TYPE_CHECKING:
+    from .batched import BatchedTape
+
+
+def compile_batched(root: Value, inputs: Sequence[Value]) -> BatchedTape:
+    """Trace one sample's graph to run over whole batches with NumPy
+    (see :class:`autograd.batched.BatchedTape`; needs ``chainrule[fast]``)."""
+    from .batched import compile_batched as _compile_batched
+
+    return _compile_batched(root, inputs)
 
 __all__ = [
     "Value",
@@ -27,6 +43,9 @@ __all__ = [
     "GradcheckError",
     "backprop",
     "topological_order",
+    "compile",
+    "Tape",
+    "compile_batched",
 ]
 
 __version__ = "0.1.0"

@@ -1,0 +1,259 @@
+"""The batched engine: one sample's graph, traced once, run over a whole batch with NumPy.
+
+Training a small network runs the same graph for every row of the data. A
+:class:`BatchedTape` records that graph once, from one sample, and then
+evaluates it for all rows at once: node ``i`` becomes row ``i`` of a
+(nodes x batch) matrix. Nodes at the same depth with the same op do not
+depend on one another, so each such group runs as one NumPy operation (the 16
+multiplications of a layer's neurons, say). The backward pass walks the groups
+in reverse and sums each shared leaf's gradient over the batch.
+
+The rules are NumPy versions of the rows in :mod:`autograd.ops` (same
+derivatives, same conventions at kinks, same domain errors). Needs NumPy:
+``pip install 'chainrule[fast]'``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from . import ops
+from .engine import topological_order
+from .value import Value
+
+try:
+    import numpy as np
+except ImportError as error:  # pragma: no cover - exercised without NumPy only
+    raise ImportError("the batched engine needs NumPy: pip install 'chainrule[fast]'") from error
+
+__all__ = ["BatchedTape", "compile_batched"]
+
+Array = Any
+Rule = Tuple[Callable[..., Array], Callable[..., Tuple[Any, ...]]]
+
+
+# --- NumPy rules, one per op in autograd.ops ---------------------------------------
+
+def _domain(ok: Array, exc: type, message: str, bad: Array) -> None:
+    if not np.all(ok):
+        raise exc(message.format(float(bad[~ok].flat[0])))
+
+
+def _div(a: Array, b: Array) -> Array:
+    _domain(b != 0, ZeroDivisionError, "div(): division by zero, {!r} / 0.0", np.broadcast_to(a, np.shape(b)))
+    return a / b
+
+
+def _log(x: Array) -> Array:
+    _domain(x > 0, ValueError, "log() needs a positive input, got {!r}", x)
+    return np.log(x)
+
+
+def _sqrt(x: Array) -> Array:
+    _domain(x >= 0, ValueError, "sqrt() needs a non-negative input, got {!r}", x)
+    return np.sqrt(x)
+
+
+def _exp(x: Array) -> Array:
+    out = np.exp(x)
+    _domain(np.isfinite(out) | ~np.isfinite(x), OverflowError, "exp(): exp({!r}) is too large for a float", x)
+    return out
+
+
+def _pow(a: Array, b: Array) -> Array:
+    a, b = np.broadcast_arrays(a, b)
+    _domain(~((a == 0) & (b < 0)), ZeroDivisionError, "pow(): 0.0 cannot be raised to the negative power {!r}", b)
+    _domain(~((a < 0) & (b != np.round(b))), ValueError,
+            "pow(): a negative base needs an integer exponent, got {!r}", b)
+    out = np.power(a, b)
+    _domain(np.isfinite(out) | ~(np.isfinite(a) & np.isfinite(b)), OverflowError,
+            "pow(): {!r} ** ... is too large for a float", a)
+    return out
+
+
+def _sigmoid(x: Array) -> Array:
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _pow_locals(out: Array, a: Array, b: Array) -> Tuple[Array, Array]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        da = b * np.power(a, b - 1)
+        db = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)), np.where((a == 0) & (b >= 0), 0.0, np.nan))
+    return da, db
+
+
+def _sqrt_local(out: Array, x: Array) -> Tuple[Array]:
+    with np.errstate(divide="ignore"):
+        return (0.5 / out,)
+
+
+_RULES: Dict[str, Rule] = {
+    "add": (np.add, lambda out, a, b: (1.0, 1.0)),
+    "sub": (np.subtract, lambda out, a, b: (1.0, -1.0)),
+    "mul": (np.multiply, lambda out, a, b: (b, a)),
+    "div": (_div, lambda out, a, b: (1.0 / b, -out / b)),
+    "pow": (_pow, _pow_locals),
+    "neg": (np.negative, lambda out, x: (-1.0,)),
+    "exp": (_exp, lambda out, x: (out,)),
+    "log": (_log, lambda out, x: (1.0 / x,)),
+    "sqrt": (_sqrt, _sqrt_local),
+    "tanh": (np.tanh, lambda out, x: (1.0 - out * out,)),
+    "sigmoid": (_sigmoid, lambda out, x: (out * (1.0 - out),)),
+    "relu": (lambda x: np.where(x > 0, x, 0.0), lambda out, x: ((x > 0).astype(float),)),
+    "softplus": (lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))), lambda out, x: (_sigmoid(x),)),
+    "sin": (np.sin, lambda out, x: (np.cos(x),)),
+    "cos": (np.cos, lambda out, x: (-np.sin(x),)),
+    "abs": (np.abs, lambda out, x: (np.sign(x),)),
+}
+
+
+def _rule(op: ops.Op) -> Rule:
+    if op.name == "pow" and op.arity == 1:  # x ** n for a fixed n
+        n: float = op.param  # type: ignore[assignment]
+        return (lambda x: _pow(x, n), lambda out, x: (n * np.power(x, n - 1),))
+    if op.name == "leaky_relu":
+        slope: float = op.param  # type: ignore[assignment]
+        return (lambda x: np.where(x > 0, x, slope * x), lambda out, x: (np.where(x > 0, 1.0, slope),))
+    try:
+        return _RULES[op.name]
+    except KeyError:
+        raise NotImplementedError(f"the batched engine has no NumPy rule for op {op.name!r}") from None
+
+
+# --- the tape -------------------------------------------------------------------------
+
+class _Group:
+    """Nodes of one op at one depth: run together as one NumPy call."""
+
+    __slots__ = ("forward", "local", "out", "inputs", "scatter")
+
+    def __init__(self, rule: Rule, out: List[int], inputs: List[List[int]]) -> None:
+        self.forward, self.local = rule
+        self.out = np.array(out)
+        self.inputs = [np.array(column) for column in inputs]
+        # Gradients flow back into the inputs; where one input row appears more
+        # than once in the group (x0 feeding 16 neurons), the contributions to it
+        # must be summed first, since G[idx] += C would keep only one of them.
+        self.scatter = [_Scatter(column) for column in self.inputs]
+
+
+class _Scatter:
+    __slots__ = ("index", "unique", "order", "starts")
+
+    def __init__(self, index: Array) -> None:
+        self.index = index
+        self.unique: Optional[Array] = None
+        self.order: Array = None
+        self.starts: Array = None
+        if len(np.unique(index)) < len(index):
+            self.order = np.argsort(index, kind="stable")
+            self.unique, self.starts = np.unique(index[self.order], return_index=True)
+
+    def add(self, G: Array, contribution: Array) -> None:
+        if self.unique is None:
+            G[self.index] += contribution
+        else:
+            G[self.unique] += np.add.reduceat(contribution[self.order], self.starts, axis=0)
+
+
+class BatchedTape:
+    """One sample's graph, run over a batch of samples at once.
+
+    ``root`` is the graph for one sample; ``inputs`` are its leaves that change
+    from sample to sample (the features, and the label if it is a Value). Every
+    other leaf is shared by all samples (the parameters), and constants stay
+    constant.
+
+    >>> from autograd import Value, compile_batched
+    >>> x, y = Value(0.0, label="x"), Value(0.0, label="y")
+    >>> w, b = Value(2.0, label="w"), Value(1.0, label="b")
+    >>> loss = (w * x + b - y) ** 2                  # one sample's squared error
+    >>> tape = compile_batched(loss, inputs=[x, y])
+    >>> tape.forward([[1.0, 3.0], [2.0, 5.0], [0.0, 0.0]]).tolist()   # rows (x, y)
+    [0.0, 0.0, 1.0]
+    >>> tape.backward()                              # adds the batch's sum of gradients
+    >>> w.grad, b.grad
+    (0.0, 2.0)
+    """
+
+    def __init__(self, root: Value, inputs: Sequence[Value]) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"compile_batched() needs a Value, got {type(root).__name__}")
+        order = topological_order(root)
+        index = {node: i for i, node in enumerate(order)}
+        self.inputs = list(inputs)
+        for position, leaf in enumerate(self.inputs):
+            if not isinstance(leaf, Value) or leaf not in index or not leaf.is_leaf:
+                raise ValueError(f"compile_batched() input {position} is not a leaf of the graph: {leaf!r}")
+        input_set = set(self.inputs)
+        #: The leaves every sample shares (parameters): their ``.grad`` gets the batch's sum.
+        self.shared = [v for v in order if v.is_leaf and not v.is_constant and v not in input_set]
+        self.size = len(order)
+        self._root = len(order) - 1
+        self._input_rows = np.array([index[v] for v in self.inputs], dtype=int)
+        self._shared_rows = np.array([index[v] for v in self.shared], dtype=int)
+        self._constants = [(index[v], v.data) for v in order if v.is_constant]
+        self._groups = self._schedule(order, index)
+        self._values: Optional[Array] = None
+
+    @staticmethod
+    def _schedule(order: List[Value], index: Dict[Value, int]) -> List[_Group]:
+        depth = [0] * len(order)
+        buckets: Dict[Tuple[int, int], List[int]] = defaultdict(list)
+        for i, node in enumerate(order):
+            if node.is_leaf:
+                continue
+            depth[i] = 1 + max(depth[index[p]] for p in node.parents)
+            buckets[(depth[i], id(node._fn))].append(i)
+        groups = []
+        for key in sorted(buckets, key=lambda k: k[0]):
+            rows = buckets[key]
+            first = order[rows[0]]
+            columns = [[index[order[i].parents[k]] for i in rows] for k in range(len(first.parents))]
+            groups.append(_Group(_rule(first._fn), rows, columns))  # type: ignore[arg-type]
+        return groups
+
+    def forward(self, batch: Any) -> Array:
+        """Evaluate the graph for every row of ``batch`` (rows of input values,
+        in the order of ``inputs``); return the root's value for each row."""
+        columns = np.asarray(batch, dtype=float)
+        if columns.ndim != 2 or columns.shape[1] != len(self.inputs):
+            raise ValueError(f"forward() needs rows of {len(self.inputs)} input values, got an array of shape "
+                             f"{columns.shape}")
+        V = np.empty((self.size, columns.shape[0]))
+        V[self._input_rows] = columns.T
+        V[self._shared_rows] = np.array([v.data for v in self.shared])[:, None]
+        for row, value in self._constants:
+            V[row] = value
+        for group in self._groups:
+            V[group.out] = group.forward(*[V[column] for column in group.inputs])
+        self._values = V
+        return V[self._root].copy()
+
+    def backward(self, weights: Any = 1.0) -> None:
+        """Add sum over rows of ``weights[row]`` x d root[row] / d leaf to each shared
+        leaf's ``.grad`` (``weights=1/len(batch)`` for a mean), using the last forward."""
+        if self._values is None:
+            raise RuntimeError("backward() needs a forward() first")
+        V = self._values
+        G = np.zeros_like(V)
+        G[self._root] = weights
+        for group in reversed(self._groups):
+            upstream = G[group.out]
+            locals_ = group.local(V[group.out], *[V[column] for column in group.inputs])
+            for local, scatter in zip(locals_, group.scatter):
+                scatter.add(G, upstream if (type(local) is float and local == 1.0) else local * upstream)
+        sums = G[self._shared_rows].sum(axis=1).tolist()
+        for leaf, g in zip(self.shared, sums):
+            old = leaf.grad
+            leaf.grad = old + g if old else g
+
+    def __repr__(self) -> str:
+        return f"<BatchedTape of {self.size} nodes in {len(self._groups)} groups, {len(self.inputs)} inputs>"
+
+
+def compile_batched(root: Value, inputs: Sequence[Value]) -> BatchedTape:
+    """Trace ``root`` (one sample's graph) for batched evaluation; see :class:`BatchedTape`."""
+    return BatchedTape(root, inputs)

@@ -1,0 +1,225 @@
+"""``make bench``: chainrule against micrograd and PyTorch, measured side by side.
+
+Every system runs in this one process, interleaved round by round, and each
+figure is a median. Each timed run pays for its own garbage collection (the
+collector is on, as users run it) and a ``gc.collect()`` outside the timer
+between runs keeps one system from paying for another's garbage. micrograd is
+also timed with its collector off, so a gain is never just the collector's.
+
+Prints one table and writes it, with the machine and versions, to
+benchmarks/results.md. These are measurements, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from benchmarks import workloads  # noqa: E402
+
+Row = Tuple[str, str, Optional[float], str]  # workload, system, median seconds (or bytes), note
+
+
+def timed(fn: Callable[[], Any], collector: bool = True) -> Tuple[float, Any]:
+    gc.collect()
+    if not collector:
+        gc.disable()
+    try:
+        start = time.perf_counter()
+        result = fn()
+        return time.perf_counter() - start, result
+    finally:
+        gc.enable()
+
+
+def demo_steps(rounds: int) -> Tuple[Dict[str, List[float]], Dict[str, List[float]], Dict[str, float]]:
+    """Time the demo step for each system, round-robin; record every loss."""
+    setup: Dict[str, float] = {}
+    steppers: Dict[str, Tuple[Callable[[int], float], bool]] = {}
+    for name, make, collector in [
+        ("micrograd", workloads.micrograd_stepper, True),
+        ("micrograd, collector off", workloads.micrograd_stepper, False),
+        ("chainrule plain", workloads.plain_stepper, True),
+        ("chainrule tape", workloads.tape_stepper, True),
+        ("chainrule batched", workloads.batched_stepper, True),
+        ("torch tensors", workloads.torch_tensor_stepper, True),
+        ("torch 0-d tensor per scalar", workloads.torch_scalar_stepper, True),
+    ]:
+        seconds, stepper = timed(make)
+        setup[name] = seconds
+        steppers[name] = (stepper, collector)
+    times: Dict[str, List[float]] = {name: [] for name in steppers}
+    losses: Dict[str, List[float]] = {name: [] for name in steppers}
+    for k in range(rounds):
+        for name, (step, collector) in steppers.items():
+            seconds, loss = timed(lambda step=step, k=k: step(k), collector)
+            times[name].append(seconds)
+            losses[name].append(loss)
+    return times, losses, setup
+
+
+def count_nodes(root: Any) -> int:
+    seen, stack = {id(root)}, [root]
+    while stack:
+        for p in stack.pop()._prev:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
+    return len(seen)
+
+
+def bytes_per_node(build: Callable[[], Any]) -> Tuple[float, int]:
+    gc.collect()
+    tracemalloc.start()
+    root = build()
+    used = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    nodes = count_nodes(root)
+    del root
+    return used / nodes, nodes
+
+
+def memory() -> List[Row]:
+    from micrograd.engine import Value as MicroValue
+
+    from autograd import Value
+
+    rows: List[Row] = []
+    for workload, build_for in [
+        ("memory: 100k-op chain", lambda V: lambda: workloads.chain(V, 100_000)[1]),
+        ("memory: demo graph", lambda V: lambda: demo_graph(V)),
+    ]:
+        micro, n_micro = bytes_per_node(build_for(MicroValue))
+        ours, n_ours = bytes_per_node(build_for(Value))
+        rows.append((workload, "micrograd", micro, f"bytes/node over {n_micro:,} nodes"))
+        rows.append((workload, "chainrule", ours, f"bytes/node over {n_ours:,} nodes; {ours / micro:.2f}x micrograd"))
+    return rows
+
+
+def demo_graph(Value: Any) -> Any:
+    model = workloads.micrograd_model() if Value.__module__.startswith("micrograd") else workloads.chainrule_model()
+    X, y = workloads.moons()
+    inputs = [list(map(Value, row)) for row in X]
+    losses = [(1 + -yi * model(x)).relu() for yi, x in zip(y, inputs)]
+    return sum(losses) * (1.0 / len(losses)) + workloads.ALPHA * sum(p * p for p in model.parameters())
+
+
+def scale(sizes: List[int], repeats: int) -> List[Row]:
+    from micrograd.engine import Value as MicroValue
+
+    from autograd import Value
+
+    def build_and_backward(V: Any, n: int) -> Callable[[], None]:
+        def run() -> None:
+            x, y = workloads.chain(V, n)
+            y.backward()
+
+        return run
+
+    rows: List[Row] = []
+    limit = sys.getrecursionlimit()
+    per_node: Dict[int, float] = {}
+    for n in sizes:
+        nodes = 2 * n + 1
+        ours = statistics.median(timed(build_and_backward(Value, n))[0] for _ in range(repeats))
+        per_node[n] = ours / nodes
+        sys.setrecursionlimit(max(limit, 2 * nodes + 1000))  # micrograd recurses once per node
+        try:
+            micro_runs = repeats if n < 1_000_000 else 1
+            micro = statistics.median(timed(build_and_backward(MicroValue, n))[0] for _ in range(micro_runs))
+        finally:
+            sys.setrecursionlimit(limit)
+        label = f"scale: build+backward, {nodes:,} nodes"
+        rows.append((label, "micrograd", micro, "recursion limit raised"))
+        rows.append((label, "chainrule plain", ours, f"{1e9 * ours / nodes:.0f} ns/node"))
+    spread = max(per_node.values()) / min(per_node.values())
+    rows.append(("scale: time per node", "chainrule plain", None, f"largest/smallest over sizes {spread:.2f}x"))
+    return rows
+
+
+def versions() -> Dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for package in ("chainrule", "micrograd", "torch", "numpy"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def table(rows: List[Row], baselines: Dict[str, float]) -> str:
+    lines = ["| workload | system | median | vs micrograd | note |", "|---|---|---:|---:|---|"]
+    for workload, system, value, note in rows:
+        if value is None:
+            lines.append(f"| {workload} | {system} | | | {note} |")
+            continue
+        if workload.startswith("memory"):
+            shown, ratio = f"{value:,.0f} B", ""
+        else:
+            shown = f"{value * 1e3:,.2f} ms"
+            base = baselines.get(workload)
+            ratio = f"{base / value:,.1f}x faster" if base and system != "micrograd" else ""
+        lines.append(f"| {workload} | {system} | {shown} | {ratio} | {note} |")
+    return "\n".join(lines)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7, help="demo steps timed per system (median)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5_000, 50_000, 500_000],
+                        help="ops per chain for the scale workload (nodes = 2 ops + 1)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per size for the scale workload")
+    parser.add_argument("--output", default=os.path.join(os.path.dirname(__file__), "results.md"))
+    args = parser.parse_args(argv)
+
+    times, losses, setup = demo_steps(args.rounds)
+    reference = losses["micrograd"]
+    rows: List[Row] = []
+    workload = "demo step (moons, MLP 2-16-16-1, full batch)"
+    for system, samples in times.items():
+        drift = max(abs(a - b) for a, b in zip(losses[system], reference))
+        note = f"losses match micrograd to {drift:.1e}"
+        if setup[system] > 0.05:
+            note += f"; setup {setup[system]:.2f} s"
+        rows.append((workload, system, statistics.median(samples), note))
+    baselines = {workload: statistics.median(times["micrograd"])}
+    off = statistics.median(times["micrograd, collector off"])
+    rows.append((workload, "(ratios to micrograd with collector off)", None, ", ".join(
+        f"{s}: {off / statistics.median(t):.1f}x" for s, t in times.items() if s.startswith("chainrule"))))
+    torch_step = statistics.median(times["torch tensors"])
+    rows.append((workload, "(ratios to torch tensors)", None, ", ".join(
+        f"{s}: {statistics.median(t) / torch_step:.1f}x slower"
+        for s, t in times.items() if s.startswith("chainrule"))))
+
+    rows += memory()
+    scale_rows = scale(args.sizes, args.repeats)
+    for workload_name, system, value, _ in scale_rows:
+        if system == "micrograd" and value is not None:
+            baselines[workload_name] = value
+    rows += scale_rows
+
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    found = ", ".join(f"{k} {v}" for k, v in versions().items())
+    report = table(rows, baselines)
+    print(report)
+    with open(args.output, "w", encoding="utf-8") as out:
+        out.write("# Benchmark results\n\nMade by `make bench` (benchmarks/run.py); medians of interleaved runs,\n")
+        out.write("each paying for its own garbage collection.\n\n")
+        out.write(f"- machine: {machine}\n- versions: {found}\n\n{report}\n")
+    print(f"\nwritten to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

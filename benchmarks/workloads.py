@@ -1,0 +1,163 @@
+"""The workloads ``make bench`` times, one function per system.
+
+The demo step is micrograd's own demo (MLP(2, [16, 16, 1]) on 100 moons
+points, max-margin loss + 1e-4 L2, full batch, lr 1.0 - 0.9 k/100), written
+once in :func:`demo_step` and run unchanged with micrograd's ``Value`` and
+with ours; the tape, batched and torch variants compute the same losses.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any, Callable, List, Sequence, Tuple
+
+ALPHA = 1e-4
+STEPS = 100
+
+
+def learning_rate(k: int) -> float:
+    return 1.0 - 0.9 * k / STEPS
+
+
+def moons() -> Tuple[List[List[float]], List[int]]:
+    from nn import data
+
+    X, y = data.moons(n=100, noise=0.1, seed=1)
+    return [list(map(float, row)) for row in X], [1 if v > 0 else -1 for v in y]
+
+
+def demo_step(Value: Any, model: Any, X: Sequence[Sequence[float]], y: Sequence[int], k: int) -> float:
+    """One step of micrograd's demo, exactly as its notebook writes it."""
+    inputs = [list(map(Value, xrow)) for xrow in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = ALPHA * sum(p * p for p in model.parameters())
+    total_loss = data_loss + reg_loss
+    model.zero_grad()
+    total_loss.backward()
+    for p in model.parameters():
+        p.data -= learning_rate(k) * p.grad
+    return total_loss.data
+
+
+def micrograd_model() -> Any:
+    from micrograd.nn import MLP
+
+    random.seed(1337)
+    return MLP(2, [16, 16, 1])
+
+
+def chainrule_model() -> Any:
+    from nn import MLP
+
+    random.seed(1337)  # with no seed, nn draws micrograd's very weights
+    return MLP(2, [16, 16, 1])
+
+
+def micrograd_stepper() -> Callable[[int], float]:
+    from micrograd.engine import Value
+
+    model, (X, y) = micrograd_model(), moons()
+    return lambda k: demo_step(Value, model, X, y, k)
+
+
+def plain_stepper() -> Callable[[int], float]:
+    from autograd import Value
+
+    model, (X, y) = chainrule_model(), moons()
+    return lambda k: demo_step(Value, model, X, y, k)
+
+
+def demo_loss(model: Any, X: Sequence[Sequence[float]], y: Sequence[int]) -> Any:
+    from autograd import Value
+
+    inputs = [list(map(Value, xrow)) for xrow in X]
+    losses = [(1 + -yi * model(x)).relu() for yi, x in zip(y, inputs)]
+    return sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in model.parameters())
+
+
+def tape_stepper() -> Callable[[int], float]:
+    """Record the demo graph once; each step replays it."""
+    from autograd import compile
+
+    model, (X, y) = chainrule_model(), moons()
+    tape = compile(demo_loss(model, X, y))
+    params = model.parameters()
+
+    def step(k: int) -> float:
+        loss = tape.forward()
+        for p in params:
+            p.grad = 0.0
+        tape.backward()
+        lr = learning_rate(k)
+        for p in params:
+            p.data -= lr * p.grad
+        return loss
+
+    return step
+
+
+def torch_tensor_stepper() -> Callable[[int], float]:
+    import torch
+
+    model, (X, y) = chainrule_model(), moons()
+    net = model.to_torch()
+    Xt = torch.tensor(X, dtype=torch.float64)
+    yt = torch.tensor(y, dtype=torch.float64)
+    params = list(net.parameters())
+
+    def step(k: int) -> float:
+        scores = net(Xt).squeeze(1)
+        loss = torch.relu(1 - yt * scores).mean() + ALPHA * sum((p * p).sum() for p in params)
+        for p in params:
+            p.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= learning_rate(k) * p.grad
+        return loss.item()
+
+    return step
+
+
+def torch_scalar_stepper() -> Callable[[int], float]:
+    """micrograd's demo with one 0-d torch tensor per scalar."""
+    import torch
+
+    model, (X, y) = chainrule_model(), moons()
+    layers = [
+        [([torch.tensor(w.data, dtype=torch.float64, requires_grad=True) for w in n.w],
+          torch.tensor(n.b.data, dtype=torch.float64, requires_grad=True)) for n in layer.neurons]
+        for layer in model.layers
+    ]
+    params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
+
+    def forward(x: List[Any]) -> Any:
+        for i, layer in enumerate(layers):
+            out = [sum((wi * xi for wi, xi in zip(ws, x)), b) for ws, b in layer]
+            x = out if i == len(layers) - 1 else [v.relu() for v in out]
+        return x[0]
+
+    def step(k: int) -> float:
+        inputs = [[torch.tensor(v, dtype=torch.float64) for v in row] for row in X]
+        losses = [(1 + -yi * forward(x)).relu() for yi, x in zip(y, inputs)]
+        loss = sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in params)
+        for p in params:
+            p.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= learning_rate(k) * p.grad
+        return float(loss)
+
+    return step
+
+
+def chain(Value: Any, n: int) -> Tuple[Any, Any]:
+    """A graph of ``n`` op nodes plus their ``n`` constants: y = y * c or y + c, alternating."""
+    x = Value(1.0)
+    y = x
+    for i in range(n):
+        y = y * 1.0000001 if i % 2 else y + 0.5
+    return x, y
