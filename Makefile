@@ -5,13 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-chainrule
 EXTRAS := test,plot,fast,torch,bench,lint
 
-.PHONY: help install test demo lint bench docs graphviz clean
+.PHONY: help install test demo lint bench docs graphviz chromium clean
 
 help:
 	@echo "make demo   - a worked chain-rule example, printed with its gradients"
 	@echo "make test   - set up .venv and run every test and doctest"
 	@echo "make lint   - ruff and mypy"
-	@echo "make bench  - speed and memory against micrograd and PyTorch"
+	@echo "make bench  - speed and memory against micrograd and PyTorch (writes benchmarks/results.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,11 +42,28 @@ graphviz:
 	  fi; }
 	@command -v dot >/dev/null 2>&1 || { echo "Graphviz's 'dot' is still missing"; exit 1; }
 
-test: install graphviz
+# Debian's Chromium runs the browser test of the step-through page (Playwright drives
+# /usr/bin/chromium; no browser is ever downloaded). Where it can't be installed, that
+# one test is skipped and says so.
+chromium:
+	@[ -x /usr/bin/chromium ] || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  elif command -v apt-get >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "note: /usr/bin/chromium is missing, so the browser test will be skipped" \
+	         "(sudo apt-get install chromium)"; \
+	  fi; }
+
+test: install graphviz chromium
 	$(BIN)/python -m pytest
 
 demo: install
 	$(BIN)/python -m autograd.demo
+
+bench: install
+	$(BIN)/python benchmarks/run.py
 
 lint: install
 	$(BIN)/ruff check autograd nn viz tests
