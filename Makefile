@@ -11,6 +11,7 @@ help:
 	@echo "make demo   - a worked chain-rule example, printed with its gradients"
 	@echo "make test   - set up .venv and run every test and doctest"
 	@echo "make lint   - ruff and mypy"
+	@echo "make docs   - regenerate the pictures in docs/pictures"
 	@echo "make bench  - speed and memory against micrograd and PyTorch (writes benchmarks/results.md)"
 
 $(BIN)/python:
@@ -61,6 +62,9 @@ test: install graphviz chromium
 
 demo: install
 	$(BIN)/python -m autograd.demo
+
+docs: install graphviz
+	$(BIN)/python docs/make_pictures.py
 
 bench: install
 	$(BIN)/python benchmarks/run.py
