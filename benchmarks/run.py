@@ -198,8 +198,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     rows.append((workload, "(ratios to micrograd with collector off)", None, ", ".join(
         f"{s}: {off / statistics.median(t):.1f}x" for s, t in times.items() if s.startswith("chainrule"))))
     torch_step = statistics.median(times["torch tensors"])
-    rows.append((workload, "(ratios to torch tensors)", None, ", ".join(
-        f"{s}: {statistics.median(t) / torch_step:.1f}x slower"
+    rows.append((workload, "(time relative to torch tensors)", None, ", ".join(
+        f"{s}: {statistics.median(t) / torch_step:.2f}x"
         for s, t in times.items() if s.startswith("chainrule"))))
 
     rows += memory()

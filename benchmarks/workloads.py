@@ -98,6 +98,31 @@ def tape_stepper() -> Callable[[int], float]:
     return step
 
 
+def batched_stepper() -> Callable[[int], float]:
+    """Trace one sample's loss once; each step runs it over all 100 rows with NumPy."""
+    from autograd import Value, compile, compile_batched
+
+    model, (X, y) = chainrule_model(), moons()
+    x0, x1, label = Value(0.0), Value(0.0), Value(1.0)
+    per_sample = compile_batched((1 + -label * model([x0, x1])).relu(), [x0, x1, label])
+    params = model.parameters()
+    regulariser = compile(ALPHA * sum(p * p for p in params))
+    rows = [[a, b, float(c)] for (a, b), c in zip(X, y)]
+
+    def step(k: int) -> float:
+        loss = float(per_sample.forward(rows).mean()) + regulariser.forward()
+        for p in params:
+            p.grad = 0.0
+        per_sample.backward(weights=1.0 / len(rows))
+        regulariser.backward()
+        lr = learning_rate(k)
+        for p in params:
+            p.data -= lr * p.grad
+        return loss
+
+    return step
+
+
 def torch_tensor_stepper() -> Callable[[int], float]:
     import torch
 
@@ -149,7 +174,7 @@ def torch_scalar_stepper() -> Callable[[int], float]:
         with torch.no_grad():
             for p in params:
                 p -= learning_rate(k) * p.grad
-        return float(loss)
+        return loss.item()
 
     return step
 
