@@ -1,0 +1,443 @@
+"""Neurons, layers and multi-layer perceptrons made of ``Value``s.
+
+With no arguments beyond micrograd's (``Neuron(nin)``, ``Layer(nin, nout)``,
+``MLP(nin, nouts)``) these build micrograd's very networks: each weight is
+``random.uniform(-1, 1)`` from the global ``random`` module, drawn in order,
+the bias starts at 0, hidden neurons are ReLU and the last layer is linear.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+
+from autograd import Value
+
+from .module import Module
+
+__all__ = ["Neuron", "Layer", "MLP", "Init", "constant", "ACTIVATIONS"]
+
+#: The activation functions a neuron can apply to its weighted sum.
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
+_ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu"}
+_DISPLAY = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "leaky_relu": "LeakyReLU", "linear": "Linear"}
+
+Seed = Union[None, int, random.Random]
+_sum: Callable[..., Any] = sum  # the builtin; typed loosely because Value's operators are attached at runtime
+Inputs = Union[Sequence[Union[float, Value]], float, Value]
+
+
+# --- initialisation ----------------------------------------------------------------------
+
+class Init:
+    """How a neuron's weights start: ``"uniform"``, ``"xavier"``, ``"he"`` or
+    :func:`constant`.
+
+    - ``uniform``: each weight ``U(-1, 1)``, bias 0 (micrograd's).
+    - ``xavier`` (Glorot uniform): ``U(-a, a)``, ``a = sqrt(6 / (fan_in + fan_out))``, bias 0,
+      as ``torch.nn.init.xavier_uniform_``. Suits tanh and sigmoid.
+    - ``he`` (Kaiming uniform for ReLU): ``U(-b, b)``, ``b = sqrt(6 / fan_in)``, bias 0,
+      as ``torch.nn.init.kaiming_uniform_(nonlinearity="relu")``. Suits ReLU.
+    - ``constant(c)``: every weight *and* bias is ``c``; nothing random.
+
+    >>> Init.parse("xavier"), Init.parse("constant(1.5)"), constant(0)
+    (Init('xavier'), constant(1.5), constant(0.0))
+    """
+
+    NAMES = ("uniform", "xavier", "he", "constant")
+    _ALIASES = {"glorot": "xavier", "kaiming": "he", "micrograd": "uniform"}
+
+    def __init__(self, name: str, value: float = 0.0) -> None:
+        name = self._ALIASES.get(name, name)
+        if name not in self.NAMES:
+            raise ValueError(f"unknown init {name!r}; choose one of {', '.join(self.NAMES)} (constant(c) for a value)")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"init value must be a finite number, got {value!r}")
+        self.name = name
+        self.value = float(value)
+
+    @classmethod
+    def parse(cls, spec: Union[str, Init]) -> Init:
+        """An :class:`Init` from a name, ``"constant(c)"``, or an Init."""
+        if isinstance(spec, Init):
+            return spec
+        if not isinstance(spec, str):
+            raise TypeError(f"init must be a name or constant(c), got {type(spec).__name__}: {spec!r}")
+        m = re.fullmatch(r"\s*constant\s*\(\s*([^)]*?)\s*\)\s*", spec)
+        if m:
+            try:
+                return cls("constant", float(m.group(1)))
+            except ValueError:
+                raise ValueError(f"bad init {spec!r}: constant(c) needs a number") from None
+        if spec == "constant":
+            raise ValueError("init 'constant' needs a value: use constant(c), e.g. init=constant(1.0)")
+        return cls(spec.strip().lower())
+
+    def weight(self, rng: Any, fan_in: int, fan_out: int) -> float:
+        """One starting weight, drawn from ``rng`` (a ``random.Random`` or the ``random`` module)."""
+        if self.name == "uniform":
+            return rng.uniform(-1, 1)
+        if self.name == "xavier":
+            a = math.sqrt(6.0 / (fan_in + fan_out))
+            return rng.uniform(-a, a)
+        if self.name == "he":
+            b = math.sqrt(6.0 / fan_in)
+            return rng.uniform(-b, b)
+        return self.value
+
+    def bias(self) -> float:
+        """The starting bias: ``c`` for ``constant(c)``, else 0."""
+        return self.value if self.name == "constant" else 0.0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Init) and (self.name, self.value) == (other.name, other.value)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.value))
+
+    def __repr__(self) -> str:
+        return f"constant({self.value!r})" if self.name == "constant" else f"Init({self.name!r})"
+
+
+def constant(c: float) -> Init:
+    """Initialise every weight and bias to ``c`` (seed 002's network starts at 1).
+
+    >>> from nn import MLP
+    >>> MLP(2, [3, 1], activation="linear", init=constant(1.0))([0.0, 0.0]).data
+    4.0
+    """
+    return Init("constant", c)
+
+
+def _rng(seed: Seed) -> Any:
+    """The source of random numbers: the global ``random`` module for None
+    (micrograd's behaviour), a new ``random.Random(seed)`` for an int, or the
+    given ``random.Random`` itself (shared, so its state advances)."""
+    if seed is None or seed is random:
+        return random
+    if isinstance(seed, random.Random):
+        return seed
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return random.Random(seed)
+    raise TypeError(f"seed must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")
+
+
+def _activation(name: Any, nonlin: Optional[bool] = None) -> str:
+    if nonlin is not None:  # micrograd's spelling: nonlin=True is ReLU, False is linear
+        if name is not None:
+            raise ValueError("give activation= or micrograd's nonlin=, not both")
+        return "relu" if nonlin else "linear"
+    if name is None:
+        return "relu"
+    if not isinstance(name, str):
+        raise TypeError(f"activation must be a name, got {type(name).__name__}: {name!r}")
+    key = _ALIASES.get(name.strip().lower(), name.strip().lower())
+    if key not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return key
+
+
+def _positive_int(what: str, n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{what} must be an int, got {type(n).__name__}: {n!r}")
+    if n < 1:
+        raise ValueError(f"{what} must be at least 1, got {n}")
+    return n
+
+
+def _slope(s: Any) -> float:
+    if isinstance(s, bool) or not isinstance(s, (int, float)) or not math.isfinite(s):
+        raise ValueError(f"negative_slope must be a finite number, got {s!r}")
+    return float(s)
+
+
+def _inputs(who: str, nin: int, x: Any) -> List[Any]:
+    """``x`` as a list of ``nin`` numbers or Values, or a clear error."""
+    if isinstance(x, (Value, int, float)) and not isinstance(x, bool):
+        xs: List[Any] = [x]
+    elif isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
+        raise TypeError(f"{who} expects a sequence of {nin} numbers or Values, got {type(x).__name__}: {x!r}")
+    else:
+        xs = list(x)
+    if len(xs) != nin:
+        raise ValueError(f"{who} expects {nin} input{'s' if nin != 1 else ''}, got {len(xs)}")
+    for i, xi in enumerate(xs):
+        if not isinstance(xi, (Value, int, float)) or isinstance(xi, bool):
+            raise TypeError(f"{who} input {i} must be a number or a Value, got {type(xi).__name__}: {xi!r}")
+    return xs
+
+
+def _apply(act: Value, activation: str, slope: float) -> Value:
+    if activation == "relu":
+        return act.relu()
+    if activation == "tanh":
+        return act.tanh()
+    if activation == "sigmoid":
+        return act.sigmoid()
+    if activation == "leaky_relu":
+        return act.leaky_relu(slope)
+    return act
+
+
+# --- the modules ---------------------------------------------------------------------------
+
+class Neuron(Module):
+    """``activation(w . x + b)``: ``nin`` weights and a bias, all Values.
+
+    ``activation`` is one of ``relu`` (the default, as micrograd), ``tanh``,
+    ``sigmoid``, ``leaky_relu`` (slope ``negative_slope``) or ``linear``;
+    micrograd's ``nonlin=False`` means linear. ``init`` and ``seed`` choose the
+    starting weights (see :class:`Init`); ``fan_out`` only matters to ``xavier``.
+
+    >>> n = Neuron(2, activation="tanh", init=constant(0.5))
+    >>> n
+    TanhNeuron(2)
+    >>> y = n([1.0, -3.0])                 # tanh(0.5*1 + 0.5*(-3) + 0.5)
+    >>> round(y.data, 6)
+    -0.462117
+    >>> y.backward()
+    >>> [round(p.grad, 6) for p in n.parameters()]   # d y/d w_i = (1 - y^2) x_i, d y/d b = 1 - y^2
+    [0.786448, -2.359343, 0.786448]
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: Optional[str] = None,
+        init: Union[str, Init] = "uniform",
+        seed: Seed = None,
+        *,
+        nonlin: Optional[bool] = None,
+        negative_slope: float = 0.01,
+        fan_out: int = 1,
+    ) -> None:
+        self.nin = _positive_int("Neuron nin", nin)
+        self.activation = _activation(activation, nonlin)
+        self.negative_slope = _slope(negative_slope)
+        start = Init.parse(init)
+        rng = _rng(seed)
+        fan_out = _positive_int("Neuron fan_out", fan_out)
+        self.w = [Value(start.weight(rng, nin, fan_out)) for _ in range(nin)]
+        self.b = Value(start.bias())
+        _label(self)
+
+    @property
+    def nonlin(self) -> bool:
+        """micrograd's flag: True unless the activation is linear."""
+        return self.activation != "linear"
+
+    def forward(self, x: Inputs) -> Value:
+        """The neuron's output for ``nin`` inputs (numbers or Values)."""
+        return self._out(_inputs("Neuron", self.nin, x))
+
+    def _out(self, xs: Sequence[Any]) -> Value:
+        act = _sum((wi * xi for wi, xi in zip(self.w, xs)), self.b)
+        return _apply(act, self.activation, self.negative_slope)
+
+    def get_config(self) -> Dict[str, Any]:
+        return {"nin": self.nin, "activation": self.activation, "negative_slope": self.negative_slope}
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any]) -> Neuron:
+        return cls(**config, init=constant(0.0))
+
+    def __repr__(self) -> str:
+        return f"{_DISPLAY[self.activation]}Neuron({self.nin})"
+
+
+class Layer(Module):
+    """``nout`` neurons that all see the same ``nin`` inputs.
+
+    Calling a layer returns a list of its outputs, or a single Value when it
+    has one neuron (as micrograd's does). Keyword arguments go to every
+    :class:`Neuron`; with a seed the neurons draw from one generator, in order.
+
+    >>> layer = Layer(2, 3, activation="relu", init=constant(1.0))
+    >>> [v.data for v in layer([1.0, -2.0])]     # relu(1 - 2 + 1) for each neuron
+    [0.0, 0.0, 0.0]
+    >>> layer
+    Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)]
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: Optional[str] = None,
+        init: Union[str, Init] = "uniform",
+        seed: Seed = None,
+        *,
+        nonlin: Optional[bool] = None,
+        negative_slope: float = 0.01,
+    ) -> None:
+        self.nin = _positive_int("Layer nin", nin)
+        self.nout = _positive_int("Layer nout", nout)
+        act = _activation(activation, nonlin)
+        start, rng = Init.parse(init), _rng(seed)
+        self.neurons = [
+            Neuron(nin, act, start, rng, negative_slope=negative_slope, fan_out=nout) for _ in range(nout)
+        ]
+        _label(self)
+
+    @property
+    def activation(self) -> str:
+        """The activation every neuron of this layer applies."""
+        return self.neurons[0].activation
+
+    @property
+    def negative_slope(self) -> float:
+        return self.neurons[0].negative_slope
+
+    def forward(self, x: Inputs) -> Union[Value, List[Value]]:
+        """The outputs for ``nin`` inputs: a list, or one Value if ``nout == 1``."""
+        out = self._outs(_inputs("Layer", self.nin, x))
+        return out[0] if len(out) == 1 else out
+
+    def _outs(self, xs: Sequence[Any]) -> List[Value]:
+        return [n._out(xs) for n in self.neurons]
+
+    def get_config(self) -> Dict[str, Any]:
+        return {"nin": self.nin, "nout": self.nout, "activation": self.activation,
+                "negative_slope": self.negative_slope}
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any]) -> Layer:
+        return cls(**config, init=constant(0.0))
+
+    def __repr__(self) -> str:
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: layers of sizes ``nouts`` after ``nin`` inputs.
+
+    ``activation`` is one name for every hidden layer (the last layer is then
+    ``output_activation``, linear unless told otherwise) or a list with one
+    name per layer, last included. The default is micrograd's: ReLU hidden
+    layers and a linear output, so ``random.seed(1337); MLP(2, [16, 16, 1])``
+    has micrograd's very weights. ``init``: ``"uniform"`` (default),
+    ``"xavier"``, ``"he"`` or ``constant(c)``; ``seed``: an int or a
+    ``random.Random`` for reproducible weights (None draws from ``random``).
+
+    A model whose last layer has one neuron returns a Value; otherwise a list.
+    Hidden layers always pass lists on, so ``MLP(2, [16, 1, 1])`` works.
+
+    >>> model = MLP(2, [3, 1], activation="tanh", seed=0)
+    >>> model
+    MLP of [Layer of [TanhNeuron(2), TanhNeuron(2), TanhNeuron(2)], Layer of [LinearNeuron(3)]]
+    >>> type(model([1.0, 2.0])).__name__
+    'Value'
+    >>> model([1.0, 2.0, 3.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: MLP expects 2 inputs, got 3
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: Union[str, Sequence[str]] = "relu",
+        init: Union[str, Init] = "uniform",
+        seed: Seed = None,
+        *,
+        output_activation: Optional[str] = None,
+        negative_slope: float = 0.01,
+    ) -> None:
+        self.nin = _positive_int("MLP nin", nin)
+        if isinstance(nouts, (str, bytes)) or not hasattr(nouts, "__iter__"):
+            raise TypeError(f"MLP nouts must be a list of layer sizes, got {type(nouts).__name__}: {nouts!r}")
+        sizes = [_positive_int(f"MLP nouts[{i}]", n) for i, n in enumerate(nouts)]
+        if not sizes:
+            raise ValueError("MLP nouts must list at least one layer size, got []")
+        if isinstance(activation, str):
+            acts = [_activation(activation)] * (len(sizes) - 1)
+            acts.append(_activation(output_activation or "linear"))
+        else:
+            if output_activation is not None:
+                raise ValueError("with a list of activations, name the last layer's in the list, not output_activation")
+            acts = [_activation(a) for a in activation]
+            if len(acts) != len(sizes):
+                raise ValueError(f"MLP got {len(acts)} activations for {len(sizes)} layers; give one per layer")
+        start, rng = Init.parse(init), _rng(seed)
+        dims = [self.nin, *sizes]
+        self.layers = [
+            Layer(dims[i], dims[i + 1], acts[i], start, rng, negative_slope=negative_slope)
+            for i in range(len(sizes))
+        ]
+        _label(self)
+
+    @property
+    def nouts(self) -> List[int]:
+        """The layer sizes, as given."""
+        return [layer.nout for layer in self.layers]
+
+    @property
+    def activations(self) -> List[str]:
+        """Each layer's activation, last layer included."""
+        return [layer.activation for layer in self.layers]
+
+    @property
+    def output_activation(self) -> str:
+        """The last layer's activation (``sigmoid`` makes the output a probability)."""
+        return self.layers[-1].activation
+
+    def forward(self, x: Inputs) -> Union[Value, List[Value]]:
+        """The outputs for ``nin`` inputs: one Value if the last layer has one neuron, else a list."""
+        xs = _inputs("MLP", self.nin, x)
+        for layer in self.layers:
+            xs = layer._outs(xs)
+        return xs[0] if len(xs) == 1 else xs
+
+    def get_config(self) -> Dict[str, Any]:
+        return {"nin": self.nin, "nouts": self.nouts, "activation": self.activations,
+                "negative_slope": self.layers[0].negative_slope}
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any]) -> MLP:
+        return cls(**config, init=constant(0.0))
+
+    def summary(self) -> str:
+        """A table of the layers, their activations and parameter counts.
+
+        >>> print(MLP(2, [16, 16, 1], seed=0).summary())
+        MLP(2 -> 16 -> 16 -> 1), 337 parameters
+        layer  inputs  outputs  activation  parameters
+            0       2       16  relu                48
+            1      16       16  relu               272
+            2      16        1  linear              17
+        """
+        lines = [f"MLP({' -> '.join(str(n) for n in [self.nin, *self.nouts])}), {self.num_parameters()} parameters",
+                 "layer  inputs  outputs  activation  parameters"]
+        for i, layer in enumerate(self.layers):
+            lines.append(f"{i:5d}  {layer.nin:6d}  {layer.nout:7d}  {layer.activation:<10}  "
+                         f"{layer.nout * (layer.nin + 1):10d}")
+        return "\n".join(lines)
+
+    def to_torch(self) -> Any:
+        """The same network as a float64 ``torch.nn.Sequential`` (needs PyTorch).
+
+        See :func:`nn.torch_bridge.to_torch`.
+        """
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, seq: Any) -> MLP:
+        """An MLP with the weights of a ``torch.nn.Sequential`` of ``Linear``
+        layers and activations. See :func:`nn.torch_bridge.from_torch`."""
+        from .torch_bridge import from_torch
+
+        return from_torch(seq, cls)
+
+    def __repr__(self) -> str:
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def _label(module: Module) -> None:
+    """Label each parameter with its name, so graphs and errors can show it."""
+    for name, p in module.named_parameters():
+        p.label = name

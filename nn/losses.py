@@ -1,0 +1,292 @@
+"""Loss functions: how wrong a model's outputs are, as a Value to backpropagate.
+
+Every loss takes the model's ``outputs`` and the ``targets`` for one sample or
+for a batch, and returns one ``Value``: by default the mean over every sample
+(and every output), as PyTorch's losses do; ``reduction="sum"`` adds instead.
+
+============================  ============================  ==========================================
+loss                          outputs                       targets
+============================  ============================  ==========================================
+:func:`mse`                   any numbers                   numbers, the same shape
+:func:`binary_cross_entropy`  probabilities in [0, 1]       0 or 1 (or a probability)
+(``from_logits=True``)        raw scores (logits)           0 or 1 (or a probability)
+:func:`hinge`                 raw scores                    +1 or -1 (0 is read as -1)
+:func:`cross_entropy`         one score per class           the class index 0, 1, ..., C-1
+============================  ============================  ==========================================
+
+A batch is a list of outputs (Values, or lists of Values for several outputs)
+with a list of targets. Plus :func:`l2`, the weight penalty.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, Union
+
+from autograd import Value
+
+__all__ = [
+    "mse", "binary_cross_entropy", "bce_with_logits", "hinge", "cross_entropy", "l2", "get", "LOSSES",
+]
+
+Output = Union[Value, float]
+Outputs = Union[Output, Sequence[Any]]
+Targets = Union[float, Sequence[Any]]
+
+
+def _number(who: str, t: Any) -> float:
+    if isinstance(t, Value):
+        return t.data
+    if isinstance(t, bool) or not isinstance(t, (int, float)):
+        raise TypeError(f"{who} targets must be numbers, got {type(t).__name__}: {t!r}")
+    return float(t)
+
+
+def _is_seq(x: Any) -> bool:
+    return not isinstance(x, (Value, int, float, str, bytes)) and hasattr(x, "__len__")
+
+
+def _pairs(who: str, outputs: Any, targets: Any) -> List[Tuple[Any, float]]:
+    """(output, target) for every element, batch and multi-output flattened."""
+    if not _is_seq(outputs):
+        if _is_seq(targets):
+            raise ValueError(f"{who} got one output but {len(targets)} targets")
+        return [(outputs, _number(who, targets))]
+    outs = list(outputs)
+    if not _is_seq(targets):
+        raise ValueError(f"{who} got {len(outs)} outputs but one target ({targets!r})")
+    ts = list(targets)
+    if len(outs) != len(ts):
+        raise ValueError(f"{who} got {len(outs)} outputs but {len(ts)} targets")
+    pairs: List[Tuple[Any, float]] = []
+    for o, t in zip(outs, ts):
+        pairs.extend(_pairs(who, o, t) if _is_seq(o) or _is_seq(t) else [(o, _number(who, t))])
+    if not pairs:
+        raise ValueError(f"{who} needs at least one output, got none")
+    return pairs
+
+
+def _total(terms: Sequence[Any]) -> Any:
+    """Sum of terms, starting from the first (no needless ``0 +`` node)."""
+    return sum(terms[1:], terms[0])
+
+
+def _reduce(who: str, terms: List[Any], reduction: str) -> Value:
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"{who} reduction must be 'mean' or 'sum', got {reduction!r}")
+    total = _total(terms)
+    if reduction == "mean" and len(terms) > 1:
+        total = total * (1.0 / len(terms))  # micrograd's spelling, so its losses match bit for bit
+    return total if isinstance(total, Value) else Value(total)
+
+
+def mse(outputs: Outputs, targets: Targets, reduction: str = "mean") -> Value:
+    """Mean squared error, ``mean((output - target)^2)``, as ``torch.nn.MSELoss``.
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(-1.0)
+    >>> loss = mse([a, b], [0.0, 1.0])          # ((2 - 0)^2 + (-1 - 1)^2) / 2
+    >>> loss.data
+    4.0
+    >>> loss.backward(); a.grad, b.grad         # 2 (output - target) / n
+    (2.0, -2.0)
+    """
+    terms = [(o - t) ** 2 for o, t in _pairs("mse()", outputs, targets)]
+    return _reduce("mse()", terms, reduction)
+
+
+def _log_clamped(p: Any) -> Any:
+    """log(p), but never below -100 (PyTorch's BCELoss clamps the same way)."""
+    x = p.data if isinstance(p, Value) else p
+    if x <= math.exp(-100):
+        return -100.0
+    return p.log() if isinstance(p, Value) else math.log(p)
+
+
+def binary_cross_entropy(
+    outputs: Outputs, targets: Targets, from_logits: bool = False, reduction: str = "mean"
+) -> Value:
+    """Log-loss for two classes, ``-(t log p + (1 - t) log(1 - p))``.
+
+    With ``from_logits=False`` the outputs are probabilities ``p`` in [0, 1]
+    (a sigmoid output), as ``torch.nn.BCELoss``: each log is clamped at -100,
+    so a confident mistake costs 100, not infinity. With ``from_logits=True``
+    the outputs are raw scores ``x`` and ``p = sigmoid(x)`` is folded in
+    stably, ``softplus(x) - t x``, as ``torch.nn.BCEWithLogitsLoss``.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> loss = binary_cross_entropy(x.sigmoid(), 1)       # -log(1/2)
+    >>> round(loss.data, 6), round(binary_cross_entropy(x, 1, from_logits=True).data, 6)
+    (0.693147, 0.693147)
+    >>> loss.backward(); x.grad                          # sigmoid(x) - t
+    -0.5
+    """
+    who = "binary_cross_entropy()"
+    terms = []
+    for o, t in _pairs(who, outputs, targets):
+        if not 0.0 <= t <= 1.0:
+            raise ValueError(f"{who} targets must be in [0, 1] (1 for the positive class, 0 for the negative), "
+                             f"got {t!r}")
+        if from_logits:
+            if t == 1.0:
+                terms.append(_softplus(-o))
+            elif t == 0.0:
+                terms.append(_softplus(o))
+            else:
+                terms.append(_softplus(o) - t * o)
+            continue
+        p = o.data if isinstance(o, Value) else o
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"{who} needs probabilities in [0, 1], got {p!r}; for raw scores use "
+                             "from_logits=True (loss='bce_logits'), or give the model output_activation='sigmoid'")
+        if t == 1.0:
+            terms.append(-_log_clamped(o))
+        elif t == 0.0:
+            terms.append(-_log_clamped(1 - o))
+        else:
+            terms.append(-(t * _log_clamped(o) + (1 - t) * _log_clamped(1 - o)))
+    return _reduce(who, terms, reduction)
+
+
+def _softplus(x: Any) -> Any:
+    if isinstance(x, Value):
+        return x.softplus()
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def bce_with_logits(outputs: Outputs, targets: Targets, reduction: str = "mean") -> Value:
+    """:func:`binary_cross_entropy` with ``from_logits=True``.
+
+    >>> round(bce_with_logits([2.0, -1.0], [1, 0]).data, 6)   # (softplus(-2) + softplus(-1)) / 2
+    0.220095
+    """
+    return binary_cross_entropy(outputs, targets, from_logits=True, reduction=reduction)
+
+
+def hinge(outputs: Outputs, targets: Targets, margin: float = 1.0, reduction: str = "mean") -> Value:
+    """micrograd's max-margin loss, ``mean(relu(margin - y * score))``, y = +1 or -1.
+
+    A score on the right side of 0 by at least ``margin`` costs nothing.
+    Targets of 0 are read as -1, so 0/1 labels work too.
+
+    >>> from autograd import Value
+    >>> s = [Value(2.0), Value(0.5), Value(0.3)]
+    >>> loss = hinge(s, [1, 1, -1])          # (0 + 0.5 + 1.3) / 3
+    >>> round(loss.data, 12)
+    0.6
+    >>> loss.backward(); [round(v.grad, 12) for v in s]
+    [0.0, -0.333333333333, 0.333333333333]
+    """
+    who = "hinge()"
+    terms = []
+    for o, t in _pairs(who, outputs, targets):
+        if t == 1.0:
+            terms.append(_relu(margin - o))
+        elif t in (-1.0, 0.0):
+            terms.append(_relu(margin + o))
+        else:
+            raise ValueError(f"{who} targets must be +1 or -1 (0 is read as -1), got {t!r}")
+    return _reduce(who, terms, reduction)
+
+
+def _relu(x: Any) -> Any:
+    return x.relu() if isinstance(x, Value) else max(x, 0.0)
+
+
+def _class_index(who: str, t: Any, classes: int) -> int:
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or t != int(t):
+        raise TypeError(f"{who} targets must be class indices (ints), got {type(t).__name__}: {t!r}")
+    if not 0 <= t < classes:
+        raise ValueError(f"{who} target {int(t)} is not a class index for {classes} scores (0 to {classes - 1})")
+    return int(t)
+
+
+def _one_ce(scores: Any, target: Any) -> Any:
+    who = "cross_entropy()"
+    if not _is_seq(scores) or len(scores) == 0:
+        raise ValueError(f"{who} needs a list of class scores for each sample, got {scores!r}")
+    t = _class_index(who, target, len(scores))
+    m = max(s.data if isinstance(s, Value) else s for s in scores)  # shift: exp never overflows
+    exps = [(s - m).exp() if isinstance(s, Value) else math.exp(s - m) for s in scores]
+    total = _total(exps)
+    log_total = total.log() if isinstance(total, Value) else math.log(total)
+    return log_total - (scores[t] - m)
+
+
+def cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
+    """Softmax cross-entropy: ``logsumexp(scores) - scores[target]``, as
+    ``torch.nn.CrossEntropyLoss``.
+
+    ``outputs`` are raw class scores (a linear last layer): one list for one
+    sample with an int ``targets``, or a list of lists with a list of ints.
+    The largest score is subtracted before ``exp``, so huge scores are fine.
+    The gradient for each score is ``softmax - one_hot(target)``.
+
+    >>> from autograd import Value
+    >>> s = [Value(1.0), Value(2.0), Value(3.0)]
+    >>> loss = cross_entropy(s, 2)
+    >>> round(loss.data, 6)
+    0.407606
+    >>> loss.backward(); [round(v.grad, 6) for v in s]
+    [0.090031, 0.244728, -0.334759]
+    >>> round(cross_entropy([[1000.0, 0.0]], [1]).data, 6)   # no overflow
+    1000.0
+    """
+    who = "cross_entropy()"
+    if isinstance(targets, (int, float)) and not isinstance(targets, bool):
+        terms = [_one_ce(outputs, targets)]
+    else:
+        if not _is_seq(targets) or not _is_seq(outputs):
+            raise TypeError(f"{who} needs class scores and class indices, got {outputs!r} and {targets!r}")
+        if len(outputs) != len(targets):
+            raise ValueError(f"{who} got {len(outputs)} samples but {len(targets)} targets")
+        if not outputs:
+            raise ValueError(f"{who} needs at least one sample, got none")
+        terms = [_one_ce(o, t) for o, t in zip(outputs, targets)]
+    return _reduce(who, terms, reduction)
+
+
+def l2(parameters: Iterable[Value], alpha: float = 1.0) -> Value:
+    """The weight penalty ``alpha * sum(p^2)`` (micrograd's demo uses 1e-4).
+
+    Its gradient is ``2 alpha p``, the same push as SGD's ``weight_decay = 2 alpha``.
+
+    >>> from autograd import Value
+    >>> w = [Value(3.0), Value(-4.0)]
+    >>> r = l2(w, alpha=0.5)             # 0.5 (9 + 16)
+    >>> r.data
+    12.5
+    >>> r.backward(); [p.grad for p in w]
+    [3.0, -4.0]
+    """
+    squares = [p * p for p in parameters]
+    if not squares:
+        return Value(0.0)
+    return alpha * _total(squares)
+
+
+#: Loss names ``fit`` understands, with what kind of task each is for.
+LOSSES: Dict[str, Tuple[Callable[..., Value], str]] = {
+    "mse": (mse, "regression"),
+    "bce": (binary_cross_entropy, "binary_probability"),
+    "binary_cross_entropy": (binary_cross_entropy, "binary_probability"),
+    "bce_logits": (bce_with_logits, "binary_score"),
+    "bce_with_logits": (bce_with_logits, "binary_score"),
+    "hinge": (hinge, "binary_score"),
+    "cross_entropy": (cross_entropy, "multiclass"),
+    "ce": (cross_entropy, "multiclass"),
+}
+
+
+def get(loss: Union[str, Callable[..., Value]]) -> Callable[..., Value]:
+    """A loss function by name (see :data:`LOSSES`), or ``loss`` itself if callable.
+
+    >>> get("hinge") is hinge, get("bce_logits") is bce_with_logits
+    (True, True)
+    """
+    if callable(loss):
+        return loss
+    if isinstance(loss, str) and loss.lower() in LOSSES:
+        return LOSSES[loss.lower()][0]
+    raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)} or pass a function")

@@ -1,0 +1,355 @@
+"""Training: ``fit`` runs gradient descent and returns a ``History``.
+
+One epoch is one pass over the data. ``batch_size`` chooses how often the
+weights move within it:
+
+- ``batch_size=None``: full-batch gradient descent, one update per epoch on the
+  mean loss over every row (micrograd's demo);
+- ``batch_size=1``: per-sample ("stochastic") gradient descent, one update
+  after every row, as seed 000 describes an epoch;
+- ``batch_size=k``: mini-batches of ``k`` rows (the last may be smaller).
+
+The forward pass, loss, backward pass and update of one batch all happen in
+:func:`train_step`, the one place a faster engine needs to replace.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+from autograd import Value, no_grad
+
+from . import losses as _losses
+from .module import Module
+from .optim import SGD, Optimizer, Schedule
+
+__all__ = ["fit", "train_step", "History", "accuracy", "evaluate", "predict"]
+
+LossSpec = Union[str, Callable[..., Value]]
+
+
+class History:
+    """What ``fit`` measured, one number per epoch.
+
+    - ``loss``: the mean training loss over the epoch's batches, each measured
+      before its update (with the ``l2`` penalty included: what was minimised);
+    - ``accuracy``: the fraction of training rows classified right, from the same
+      forward passes, or None for a regression loss;
+    - ``lr``: the learning rate used in each epoch;
+    - ``val_loss``, ``val_accuracy``: on ``validation_data`` after each epoch
+      (None without it); ``metrics``: your own metric functions by name;
+    - ``seconds``: wall-clock time of the whole run.
+
+    ``history["loss"]`` works too, and ``len(history)`` is the number of epochs.
+    """
+
+    def __init__(self) -> None:
+        self.loss: List[float] = []
+        self.accuracy: Optional[List[float]] = None
+        self.lr: List[float] = []
+        self.val_loss: Optional[List[float]] = None
+        self.val_accuracy: Optional[List[float]] = None
+        self.metrics: Dict[str, List[float]] = {}
+        self.seconds = 0.0
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.metrics:
+            return self.metrics[key]
+        if key in ("loss", "accuracy", "lr", "val_loss", "val_accuracy", "seconds"):
+            return getattr(self, key)
+        raise KeyError(key)
+
+    def __len__(self) -> int:
+        return len(self.loss)
+
+    def as_dict(self) -> Dict[str, Any]:
+        """Every recorded series, by name (JSON-able)."""
+        out: Dict[str, Any] = {"loss": self.loss, "accuracy": self.accuracy, "lr": self.lr}
+        if self.val_loss is not None:
+            out.update(val_loss=self.val_loss, val_accuracy=self.val_accuracy)
+        out.update(self.metrics)
+        out["seconds"] = self.seconds
+        return out
+
+    def __repr__(self) -> str:
+        if not self.loss:
+            return "History(0 epochs)"
+        parts = [f"{len(self.loss)} epochs", f"loss {self.loss[-1]:.6g}"]
+        if self.accuracy:
+            parts.append(f"accuracy {self.accuracy[-1]:.4g}")
+        return f"History({', '.join(parts)})"
+
+
+def _data(out: Any) -> Any:
+    if isinstance(out, Value):
+        return out.data
+    if isinstance(out, (list, tuple)):
+        return [_data(o) for o in out]
+    return float(out)
+
+
+def _is_positive(target: Any) -> bool:
+    return float(target) >= 0.5  # 1 is positive; 0 and -1 are negative
+
+
+def _correct(output: Any, target: Any, threshold: float) -> bool:
+    """Whether one output (data, not Values) predicts ``target``'s class."""
+    if isinstance(output, list):
+        best = max(range(len(output)), key=output.__getitem__)
+        return best == int(target)
+    return (output > threshold) == _is_positive(target)
+
+
+def _default_threshold(model: Any) -> float:
+    return 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
+
+
+def predict(model: Callable[[Any], Any], X: Sequence[Any]) -> List[Any]:
+    """The model's outputs for every row of ``X``, as floats (lists of floats
+    for several outputs), computed without recording a graph.
+
+    >>> from nn import MLP, constant
+    >>> predict(MLP(2, [3, 1], activation="linear", init=constant(1.0)), [[0, 0], [1, 0]])
+    [4.0, 7.0]
+    """
+    with no_grad():
+        return [_data(model(x)) for x in X]
+
+
+def accuracy(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any],
+             threshold: Optional[float] = None) -> float:
+    """The fraction of rows whose class the model gets right.
+
+    With several outputs the predicted class is the index of the largest
+    (``y`` holds class indices). With one output it is positive when the
+    output is above ``threshold`` (``y`` is 1 for positive, 0 or -1 for
+    negative); by default ``threshold`` is 0.5 for a model with a sigmoid
+    output (a probability) and 0 otherwise (a score or logit).
+
+    >>> from nn import MLP, constant
+    >>> model = MLP(2, [1], activation="linear", init=constant(1.0))   # x1 + x2 + 1
+    >>> accuracy(model, [[1, 1], [-2, -1], [-3, 0]], [1, 0, 1])
+    0.6666666666666666
+    """
+    if len(X) != len(y):
+        raise ValueError(f"accuracy() got {len(X)} rows of X but {len(y)} labels")
+    if not X:
+        raise ValueError("accuracy() needs at least one row")
+    t = _default_threshold(model) if threshold is None else threshold
+    outputs = predict(model, X)
+    return sum(_correct(o, target, t) for o, target in zip(outputs, y)) / len(y)
+
+
+def evaluate(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any], loss: LossSpec = "mse",
+             threshold: Optional[float] = None) -> Dict[str, Optional[float]]:
+    """``{"loss": ..., "accuracy": ...}`` on a data set, without recording a graph.
+
+    Accuracy is None for ``loss="mse"`` (regression).
+
+    >>> from nn import MLP, constant
+    >>> evaluate(MLP(1, [1], init=constant(1.0)), [[1.0], [2.0]], [2.0, 2.0])   # outputs 2, 3
+    {'loss': 0.5, 'accuracy': None}
+    """
+    fn, kind = _resolve_loss(loss)
+    t = _threshold(kind, model) if threshold is None else threshold
+    return _evaluate(model, X, y, fn, t, kind not in ("regression", "custom"))
+
+
+def _evaluate(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any], fn: Callable[..., Value],
+              threshold: float, want_accuracy: bool) -> Dict[str, Optional[float]]:
+    with no_grad():
+        outputs = [model(x) for x in X]
+        value = fn(outputs, list(y)).data
+    acc = None
+    if want_accuracy:
+        acc = sum(_correct(_data(o), target, threshold) for o, target in zip(outputs, y)) / len(y)
+    return {"loss": value, "accuracy": acc}
+
+
+def _resolve_loss(loss: LossSpec) -> Tuple[Callable[..., Value], str]:
+    if isinstance(loss, str):
+        key = loss.lower()
+        if key not in _losses.LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(_losses.LOSSES)} or pass a function")
+        return _losses.LOSSES[key]
+    if callable(loss):
+        for fn, kind in _losses.LOSSES.values():
+            if fn is loss:
+                return fn, kind
+        return loss, "custom"
+    raise TypeError(f"loss must be a name or a function, got {type(loss).__name__}: {loss!r}")
+
+
+def _threshold(kind: str, model: Any) -> float:
+    if kind == "binary_probability":
+        return 0.5
+    if kind == "binary_score":
+        return 0.0
+    return _default_threshold(model)
+
+
+def train_step(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Callable[..., Value],
+               optimizer: Optimizer, l2: float = 0.0) -> Tuple[float, List[Any]]:
+    """One step of gradient descent on one batch: zero the gradients, run the
+    model on every row, take the mean loss (plus ``l2 * sum(p^2)``),
+    backpropagate, and let the optimizer update the weights.
+
+    Returns the loss and the outputs (as floats), both from before the update.
+
+    >>> from nn import MLP, constant, losses, optim
+    >>> model = MLP(1, [1], init=constant(1.0))                  # y = w x + b
+    >>> opt = optim.SGD(model.parameters(), lr=0.1)
+    >>> train_step(model, [[1.0]], [0.0], losses.mse, opt)       # output 2, loss 4
+    (4.0, [2.0])
+    >>> model.state_dict()                                       # d loss / d w = d loss / d b = 2 (2 - 0) = 4
+    {'layers.0.neurons.0.w.0': 0.6, 'layers.0.neurons.0.b': 0.6}
+    """
+    optimizer.zero_grad()
+    model.zero_grad()
+    outputs = [model(x) for x in X]
+    total = loss(outputs, list(y))
+    if l2:
+        total = total + _losses.l2(model.parameters(), l2)
+    total.backward()
+    optimizer.step()
+    return total.data, [_data(o) for o in outputs]
+
+
+def fit(
+    model: Module,
+    X: Sequence[Any],
+    y: Sequence[Any],
+    loss: LossSpec = "mse",
+    optimizer: Optional[Optimizer] = None,
+    *,
+    epochs: int = 100,
+    batch_size: Optional[int] = None,
+    lr: Optional[float] = None,
+    shuffle: bool = True,
+    seed: Union[None, int, random.Random] = 0,
+    l2: float = 0.0,
+    schedule: Union[None, Schedule, Callable[[int], float]] = None,
+    metrics: Optional[Sequence[Union[str, Callable[..., float]]]] = None,
+    validation_data: Optional[Tuple[Sequence[Any], Sequence[Any]]] = None,
+    progress: bool = True,
+    callback: Optional[Callable[[int, History], Any]] = None,
+) -> History:
+    """Train ``model`` on ``(X, y)`` by gradient descent; returns a :class:`History`.
+
+    - ``loss``: ``"mse"``, ``"bce"`` (probabilities), ``"bce_logits"``,
+      ``"hinge"``, ``"cross_entropy"`` (see :mod:`nn.losses` for the labels
+      each wants), or a function ``loss(outputs, targets) -> Value``.
+    - ``optimizer``: an :mod:`nn.optim` optimizer over the model's parameters;
+      by default ``SGD(model.parameters(), lr=lr or 0.1)``.
+    - ``batch_size``: None (full batch), 1 (per sample) or k (mini-batches).
+    - ``shuffle``, ``seed``: with batches, the rows are shuffled every epoch
+      by ``random.Random(seed)`` (the default seed 0 is reproducible).
+      Full-batch steps do not shuffle: the mean is the same.
+    - ``l2``: add ``l2 * sum(p^2)`` over the model's parameters to the loss.
+    - ``schedule``: a :class:`~nn.optim.Schedule` on the optimizer, or a
+      function ``epoch -> lr``; applied once per epoch.
+    - ``metrics``: ``["accuracy"]`` and/or functions ``f(model, X, y) -> float``
+      run after each epoch; by default accuracy for a classification loss.
+    - ``validation_data``: ``(X_val, y_val)`` measured after every epoch.
+    - ``progress``: a tqdm progress bar (on stderr); ``progress=False`` hides it.
+    - ``callback(epoch, history)``: called after each epoch; return True to stop.
+
+    >>> from nn import MLP, data
+    >>> X, y = data.xor()
+    >>> model = MLP(2, [4, 1], activation="tanh", seed=3)
+    >>> history = fit(model, X, y, loss="bce_logits", lr=0.5, epochs=300, progress=False)
+    >>> history.accuracy[-1], accuracy(model, X, y)
+    (1.0, 1.0)
+    """
+    if len(X) != len(y):
+        raise ValueError(f"fit() got {len(X)} rows of X but {len(y)} labels")
+    if not X:
+        raise ValueError("fit() needs at least one row of data")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"fit() epochs must be an int >= 0, got {epochs!r}")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"fit() batch_size must be None (full batch) or an int >= 1, got {batch_size!r}")
+    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0 <= l2 < math.inf:
+        raise ValueError(f"fit() l2 must be a number >= 0, got {l2!r}")
+    loss_fn, kind = _resolve_loss(loss)
+    if optimizer is None:
+        optimizer = SGD(model.parameters(), lr=0.1 if lr is None else lr)
+    elif lr is not None:
+        raise ValueError("fit() got both an optimizer and lr; set the learning rate on the optimizer")
+    elif not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit() optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}")
+    model_ids = {id(p) for p in model.parameters()}
+    if not any(id(p) in model_ids for p in optimizer.params):
+        raise ValueError("fit(): the optimizer holds none of the model's parameters; "
+                         "make it with optimizer(model.parameters(), ...)")
+    if isinstance(schedule, Schedule) and schedule.optimizer is not optimizer:
+        raise ValueError("fit(): the schedule belongs to a different optimizer than the one training")
+    if schedule is not None and not isinstance(schedule, Schedule) and not callable(schedule):
+        raise TypeError(f"fit() schedule must be a Schedule or a function of the epoch, got {schedule!r}")
+    wanted = list(metrics) if metrics is not None else (["accuracy"] if kind not in ("regression", "custom") else [])
+    threshold = _threshold(kind, model)
+    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+    n = len(X)
+    size = n if batch_size is None else min(batch_size, n)
+
+    history = History()
+    if "accuracy" in wanted:
+        history.accuracy = []
+    if validation_data is not None:
+        if len(validation_data) != 2 or len(validation_data[0]) != len(validation_data[1]):
+            raise ValueError("fit() validation_data must be a pair (X_val, y_val) of equal lengths")
+        history.val_loss = []
+        history.val_accuracy = [] if history.accuracy is not None else None
+    custom = [(getattr(m, "__name__", f"metric{i}"), m) for i, m in enumerate(wanted) if callable(m)]
+    for name, _ in custom:
+        history.metrics[name] = []
+    for m in wanted:
+        if not callable(m) and m != "accuracy":
+            raise ValueError(f"fit() metrics may be 'accuracy' or functions f(model, X, y), got {m!r}")
+
+    from tqdm.auto import tqdm
+
+    start = time.perf_counter()
+    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=False)
+    for epoch in bar:
+        if schedule is not None and not isinstance(schedule, Schedule):
+            optimizer.lr = float(schedule(epoch))
+        history.lr.append(optimizer.lr)
+        order = list(range(n))
+        if shuffle and size < n:
+            rng.shuffle(order)
+        total, correct = 0.0, 0
+        for i in range(0, n, size):
+            rows = order[i:i + size]
+            xb, yb = [X[r] for r in rows], [y[r] for r in rows]
+            value, outputs = train_step(model, xb, yb, loss_fn, optimizer, l2)
+            total += value * len(rows)
+            if history.accuracy is not None:
+                correct += sum(_correct(o, t, threshold) for o, t in zip(outputs, yb))
+        history.loss.append(total / n)
+        if history.accuracy is not None:
+            history.accuracy.append(correct / n)
+        if validation_data is not None:
+            result = _evaluate(model, validation_data[0], validation_data[1], loss_fn, threshold,
+                               history.accuracy is not None)
+            assert history.val_loss is not None
+            history.val_loss.append(float(result["loss"]))  # type: ignore[arg-type]
+            if history.val_accuracy is not None and result["accuracy"] is not None:
+                history.val_accuracy.append(result["accuracy"])
+        for name, fn in custom:
+            with no_grad():
+                history.metrics[name].append(float(fn(model, X, y)))
+        if isinstance(schedule, Schedule):
+            schedule.step()
+        postfix = {"loss": f"{history.loss[-1]:.4g}"}
+        if history.accuracy:
+            postfix["acc"] = f"{history.accuracy[-1]:.3f}"
+        bar.set_postfix(postfix, refresh=False)
+        if callback is not None and callback(epoch, history) is True:
+            break
+    bar.close()
+    history.seconds = time.perf_counter() - start
+    return history

@@ -1,0 +1,73 @@
+"""Seed 002's network and its names for the weights.
+
+Seed 002 (the XOR backpropagation tutorial) draws a 2-3-1 network: inputs
+X1, X2 and a bias unit X0 = 1; hidden units Z1, Z2, Z3 and a bias unit Z0 = 1;
+one output D0. It calls the weight into hidden unit j from input i ``Wji``
+(``W10`` is Z1's bias) and the weight into the output from hidden unit k
+``V0k`` (``V00`` is D0's bias). In this package's names:
+
+==========  ===================================  ==========================
+tutorial    ``named_parameters()`` name          meaning
+==========  ===================================  ==========================
+``Wj0``     ``layers.0.neurons.{j-1}.b``         bias of hidden unit Zj
+``Wji``     ``layers.0.neurons.{j-1}.w.{i-1}``   input Xi -> hidden unit Zj
+``V00``     ``layers.1.neurons.0.b``             bias of the output D0
+``V0k``     ``layers.1.neurons.0.w.{k-1}``       hidden unit Zk -> output D0
+==========  ===================================  ==========================
+
+Every parameter's ``label`` is its ``named_parameters()`` name, so a picture
+can show either.
+"""
+
+from __future__ import annotations
+
+from typing import Dict
+
+from autograd import Value
+
+from .layers import MLP, constant
+
+__all__ = ["tutorial_names", "tutorial_network"]
+
+
+def tutorial_network(weight: float = 1.0) -> MLP:
+    """Seed 002's network: 2 inputs, 3 hidden units, 1 output, identity
+    activations, every weight (biases included) equal to ``weight``.
+
+    >>> model = tutorial_network()
+    >>> model([0.0, 0.0]).data           # Z1 = Z2 = Z3 = 1, D0 = 1 + 1 + 1 + 1
+    4.0
+    """
+    return MLP(2, [3, 1], activation="linear", init=constant(weight))
+
+
+def tutorial_names(model: MLP) -> Dict[str, Value]:
+    """``{tutorial name: parameter}`` for an MLP with one hidden layer and
+    one output, named as seed 002 names them (see the module docstring):
+    ``W10, W11, ..., W32`` then ``V00, V01, V02, V03`` for a 2-3-1 network.
+
+    >>> names = tutorial_names(tutorial_network())
+    >>> list(names)
+    ['W10', 'W11', 'W12', 'W20', 'W21', 'W22', 'W30', 'W31', 'W32', 'V00', 'V01', 'V02', 'V03']
+    >>> names["W21"].label, names["V00"].label
+    ('layers.0.neurons.1.w.0', 'layers.1.neurons.0.b')
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"tutorial_names() needs an MLP, got {type(model).__name__}")
+    if len(model.layers) != 2 or model.nouts[-1] != 1:
+        raise ValueError(f"tutorial_names() needs one hidden layer and one output, like MLP(2, [3, 1]); "
+                         f"got MLP({model.nin}, {model.nouts})")
+    hidden, output = model.layers
+    if model.nin > 9 or hidden.nout > 9:
+        raise ValueError("tutorial_names() writes unit numbers as single digits, so it needs at most 9 inputs "
+                         f"and 9 hidden units; got {model.nin} and {hidden.nout}")
+    names: Dict[str, Value] = {}
+    for j, neuron in enumerate(hidden.neurons, start=1):
+        names[f"W{j}0"] = neuron.b
+        for i, w in enumerate(neuron.w, start=1):
+            names[f"W{j}{i}"] = w
+    out = output.neurons[0]
+    names["V00"] = out.b
+    for k, v in enumerate(out.w, start=1):
+        names[f"V0{k}"] = v
+    return names
