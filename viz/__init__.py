@@ -1,5 +1,15 @@
 """viz: computation graphs, networks and backprop step by step, as SVG and in the browser.
 
+- :func:`draw_graph` — the computation graph of a Value (a ``graphviz.Digraph``);
+- :func:`draw_network` — an MLP as layers of neurons, weights coloured by sign;
+- :func:`backprop_steps` — the backward pass as data, one :class:`Step` per edge;
+- :func:`save_backprop_html` — one self-contained page that steps through backprop;
+- :func:`plot_loss`, :func:`plot_decision_boundary` — SVG plots (needs matplotlib);
+- the ``chainrule`` command (:mod:`viz.cli`).
+
+Rendering needs Graphviz's ``dot``; without it, rendering raises
+:class:`GraphvizNotFound` saying how to install it (``.source`` still works).
+
 >>> from autograd import Value
 >>> from viz import draw_graph, backprop_steps
 >>> x = Value(2.0, label="x")
@@ -11,17 +21,24 @@
 from ._render import Graph, GraphvizNotFound, dot_available
 from .graph import draw_graph, node_kind
 from .html import backprop_html, save_backprop_html
+from .network import draw_network, unit_names, weight_names
+from .plots import plot_decision_boundary, plot_loss
 from .steps import Step, backprop_steps, local_rule, node_names
 
 __all__ = [
     "draw_graph",
-    "save_backprop_html",
-    "backprop_html",
-    "node_kind",
+    "draw_network",
     "backprop_steps",
     "Step",
+    "save_backprop_html",
+    "backprop_html",
+    "plot_loss",
+    "plot_decision_boundary",
+    "node_kind",
     "node_names",
     "local_rule",
+    "unit_names",
+    "weight_names",
     "Graph",
     "GraphvizNotFound",
     "dot_available",

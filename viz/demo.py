@@ -1,0 +1,229 @@
+"""``chainrule demo``: train small networks and draw everything about them.
+
+Each demo trains a network (with a progress bar) and writes, into its own
+folder: ``graph.svg`` (the computation graph of the loss on one sample, after
+backward), ``network.svg`` (the trained weights), ``loss.svg`` (the loss
+curve), ``boundary.svg`` (the decision boundary, for classification) and
+``steps.html`` (backprop through that one-sample loss, step by step). An
+``index.html`` beside the folders shows them all.
+"""
+
+from __future__ import annotations
+
+import html
+import pathlib
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple, Union
+
+from autograd import Value
+
+from .graph import draw_graph
+from .html import save_backprop_html
+from .network import draw_network, weight_names
+from .plots import plot_decision_boundary, plot_loss
+
+__all__ = ["DEMOS", "run_demo", "run_demos"]
+
+
+@dataclass
+class Demo:
+    """One demo: its data, network and training settings."""
+
+    name: str
+    about: str
+    make: Callable[[int], Tuple[Any, List[List[float]], List[Any]]]  # seed -> (model, X, y)
+    loss: Any
+    epochs: int
+    lr: float
+    batch_size: Optional[int] = None
+    classify: bool = True
+    threshold: Optional[float] = None
+    notes: List[str] = field(default_factory=list)
+
+
+def _xor(seed: int) -> Tuple[Any, List[List[float]], List[Any]]:
+    from nn import MLP, data
+
+    X, y = data.xor()
+    return MLP(2, [4, 1], activation="tanh", seed=3 + seed), X, y
+
+
+def _moons(seed: int) -> Tuple[Any, List[List[float]], List[Any]]:
+    from nn import MLP, data
+
+    X, y = data.moons(n=100, noise=0.1, seed=seed)
+    return MLP(2, [8, 8, 1], activation="tanh", seed=seed), X, y
+
+
+def _seed002(seed: int) -> Tuple[Any, List[List[float]], List[Any]]:
+    from nn import MLP, constant, data
+
+    X, y = data.xor()
+    model = MLP(2, [3, 1], activation="linear", init=constant(1.0))
+    for p, name in weight_names(model).items():  # the tutorial's names: W10 ... V03
+        p.label = name
+    return model, X, y
+
+
+def _house(seed: int) -> Tuple[Any, List[List[float]], List[Any]]:
+    from nn import MLP, data
+
+    X, y = data.house_prices(n=200, seed=seed)
+    return MLP(3, [8, 1], activation="tanh", seed=seed), X, y
+
+
+def _half_squared_error(output: Any, target: Any) -> Value:
+    """Seed 002's error for one sample, as a loss: ½ (y − t)², so dL/dy = y − t."""
+    if isinstance(output, list):  # a batch
+        terms = [0.5 * (o - t) ** 2 for o, t in zip(output, target)]
+        return sum(terms[1:], terms[0]) * (1.0 / len(terms))
+    out: Value = 0.5 * (output - target) ** 2
+    return out
+
+
+DEMOS: Dict[str, Demo] = {
+    "xor": Demo("xor", "XOR with a 2-4-1 tanh network and binary cross-entropy on logits",
+                _xor, "bce_logits", epochs=300, lr=0.5),
+    "moons": Demo("moons", "two moons (100 points) with a 2-8-8-1 tanh network",
+                  _moons, "bce_logits", epochs=150, lr=0.5),
+    "seed002": Demo("seed002", "seed 002's 2-3-1 network: identity activations, every weight 1, per-sample "
+                    "gradient descent with learning rate 0.1 on the XOR truth table",
+                    _seed002, _half_squared_error, epochs=40, lr=0.1, batch_size=1, threshold=0.5,
+                    notes=["On sample (0, 0) the network outputs 4 (Z1 = Z2 = Z3 = 1, D0 = 4), as the tutorial "
+                           "computes.",
+                           "The loss is ½(y − t)², so dL/dD0 = y − t = 4: the tutorial's delta (t − y = −4) with the "
+                           "sign of a gradient. Gradient descent then moves W10 to 1 − 0.1·4 = 0.6.",
+                           "A network with identity activations is linear, so it cannot learn XOR: the loss "
+                           "levels off and every prediction tends to 0.5."]),
+    "house-prices": Demo("house-prices", "house prices (regression, 3 features) with a 3-8-1 tanh network",
+                         _house, "mse", epochs=60, lr=0.05, batch_size=20, classify=False),
+}
+
+
+def _sample_loss(demo: Demo, model: Any, x: Sequence[float], target: Any) -> Value:
+    from nn import losses
+
+    out = model(list(x))
+    if callable(demo.loss):
+        loss = demo.loss(out, target)
+    else:
+        fn = {"bce_logits": losses.bce_with_logits, "mse": losses.mse}[demo.loss]
+        loss = fn(out, target)
+    loss.label = "L"
+    return loss
+
+
+def run_demo(
+    name: str,
+    out_dir: Union[str, pathlib.Path],
+    epochs: Optional[int] = None,
+    seed: int = 0,
+    progress: bool = True,
+    stream: TextIO = sys.stdout,
+) -> Dict[str, pathlib.Path]:
+    """Train demo ``name`` and write its pictures into ``out_dir/name``; returns
+    ``{kind: path}``. ``epochs`` overrides the demo's number of epochs.
+
+    >>> import tempfile, io
+    >>> files = run_demo("seed002", tempfile.mkdtemp(), epochs=2, progress=False, stream=io.StringIO())
+    >>> sorted(files)
+    ['boundary', 'graph', 'loss', 'network', 'network_start', 'steps']
+    """
+    from nn import fit
+
+    if name not in DEMOS:
+        raise ValueError(f"unknown demo {name!r}; choose one of {', '.join(DEMOS)} or all")
+    demo = DEMOS[name]
+    folder = pathlib.Path(out_dir) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    model, X, y = demo.make(seed)
+    files: Dict[str, pathlib.Path] = {}
+    print(f"== {name}: {demo.about}", file=stream)
+    for note in demo.notes:
+        print(f"   {note}", file=stream)
+
+    # Before training: one sample's loss, backpropagated, drawn three ways.
+    loss = _sample_loss(demo, model, X[0], y[0])
+    model.zero_grad()
+    loss.backward()
+    files["graph"] = _write_svg(draw_graph(loss, params=model.parameters(), color_by="grad"), folder / "graph.svg")
+    files["steps"] = save_backprop_html(loss, folder / "steps.html", params=model.parameters(), max_nodes=1000,
+                                        title=f"{name}: backprop of the loss on sample {list(X[0])} (before training)")
+    files["network_start"] = _write_svg(draw_network(model, show="grad", x=X[0]), folder / "network_start.svg")
+    model.zero_grad()
+
+    start = time.perf_counter()
+    history = fit(model, X, y, loss=demo.loss, lr=demo.lr, epochs=epochs or demo.epochs,
+                  batch_size=demo.batch_size, progress=progress)
+    seconds = time.perf_counter() - start
+    acc = f", accuracy {history.accuracy[-1]:.0%}" if demo.classify and history.accuracy else ""
+    print(f"   trained {len(history.loss)} epochs in {seconds:.1f} s: loss {history.loss[-1]:.4g}{acc}", file=stream)
+
+    files["network"] = _write_svg(draw_network(model, x=X[0]), folder / "network.svg")
+    if len(history.loss) > 1:
+        files["loss"] = plot_loss(history, folder / "loss.svg", title=f"{name}: training loss")
+    if demo.classify:
+        files["boundary"] = plot_decision_boundary(model, X, y, folder / "boundary.svg", resolution=60,
+                                                   threshold=demo.threshold, title=f"{name}: decision boundary")
+    for kind, path in files.items():
+        print(f"   {kind:<13} {path}", file=stream)
+    return files
+
+
+def _write_svg(graph: Any, path: pathlib.Path) -> pathlib.Path:
+    path.write_bytes(graph.pipe(format="svg"))
+    return path
+
+
+def run_demos(
+    which: str,
+    out_dir: Union[str, pathlib.Path],
+    epochs: Optional[int] = None,
+    seed: int = 0,
+    progress: bool = True,
+    stream: TextIO = sys.stdout,
+) -> Dict[str, Dict[str, pathlib.Path]]:
+    """Run one demo, or every one for ``which="all"``, and write ``out_dir/index.html``."""
+    names = list(DEMOS) if which == "all" else [which]
+    out = pathlib.Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    results = {n: run_demo(n, out, epochs=epochs, seed=seed, progress=progress, stream=stream) for n in names}
+    index = _index(out, results)
+    print(f"\nEverything is in {out.resolve()}/ — open {index.resolve()} in a browser.", file=stream)
+    return results
+
+
+_CAPTIONS = {
+    "network_start": "the network before training, coloured by the gradient of one sample's loss",
+    "graph": "the computation graph of that loss (boxes shaded by gradient)",
+    "steps": "backprop through that loss, one edge at a time",
+    "network": "the trained network (edges coloured by weight)",
+    "loss": "the loss per epoch",
+    "boundary": "the decision boundary after training",
+}
+
+
+def _index(out: pathlib.Path, results: Dict[str, Dict[str, pathlib.Path]]) -> pathlib.Path:
+    parts = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>chainrule demos</title>'
+             "<style>body{font-family:Helvetica,Arial,sans-serif;margin:1em 2em}img{max-width:100%;"
+             "border:1px solid #eee}figure{margin:1em 0}</style></head><body><h1>chainrule demos</h1>"]
+    for name, files in results.items():
+        parts.append(f"<h2>{html.escape(name)}</h2><p>{html.escape(DEMOS[name].about)}</p>")
+        for note in DEMOS[name].notes:
+            parts.append(f"<p>{html.escape(note)}</p>")
+        for kind in ("network_start", "graph", "steps", "network", "loss", "boundary"):
+            if kind not in files:
+                continue
+            rel = html.escape(files[kind].relative_to(out).as_posix())
+            caption = html.escape(_CAPTIONS[kind])
+            if kind == "steps":
+                parts.append(f'<p><a href="{rel}">Step through backprop</a> — {caption}.</p>')
+            else:
+                parts.append(f'<figure><img src="{rel}" alt="{caption}"><figcaption>{caption}'
+                             "</figcaption></figure>")
+    parts.append("</body></html>")
+    path = out / "index.html"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path

@@ -1,0 +1,258 @@
+"""Networks: an MLP drawn as layers of neurons, weights coloured by sign and sized by magnitude."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from autograd import Value, no_grad
+
+from ._render import Graph, fmt, html_text, largest, shade, sign_colour, tooltip_text
+
+__all__ = ["draw_network", "weight_names", "unit_names"]
+
+_FONT = "Helvetica,Arial,sans-serif"
+# Seed 002 calls the first layer's weights W and the second's V; deeper layers go on backwards.
+_LETTERS = "WVUTSRQPONMLKJIHGFE"
+
+
+def _layers(model: Any) -> List[Any]:
+    """The model's layers, duck-typed: ``.layers`` of ``.neurons`` with ``.w`` and ``.b``."""
+    if hasattr(model, "layers"):
+        layers = list(model.layers)
+    elif hasattr(model, "neurons"):
+        layers = [model]  # a single Layer
+    elif hasattr(model, "w") and hasattr(model, "b"):
+        layers = [_OneNeuron(model)]  # a single Neuron
+    else:
+        raise TypeError(
+            f"draw_network() needs an MLP, Layer or Neuron (layers of neurons with .w and .b), "
+            f"got {type(model).__name__}"
+        )
+    if not layers:
+        raise ValueError("draw_network(): the model has no layers")
+    for i, layer in enumerate(layers):
+        neurons = getattr(layer, "neurons", None)
+        if not neurons:
+            raise TypeError(f"draw_network(): layer {i} has no .neurons")
+        for j, n in enumerate(neurons):
+            if not isinstance(getattr(n, "b", None), Value) or not all(isinstance(w, Value) for w in n.w):
+                raise TypeError(f"draw_network(): neuron {j} of layer {i} needs Values in .w and .b")
+    for i in range(1, len(layers)):
+        width, fan_in = len(layers[i - 1].neurons), len(layers[i].neurons[0].w)
+        if width != fan_in:
+            raise ValueError(f"draw_network(): layer {i} takes {fan_in} inputs but layer {i - 1} has {width} neurons")
+    return layers
+
+
+class _OneNeuron:
+    def __init__(self, neuron: Any) -> None:
+        self.neurons = [neuron]
+
+
+def _sep(*indices: int) -> str:
+    return ",".join(str(i) for i in indices) if any(i > 9 for i in indices) else "".join(str(i) for i in indices)
+
+
+def unit_names(model: Any) -> List[List[str]]:
+    """Seed 002's names for the units, layer by layer, inputs first: inputs
+    ``X1, X2, ...``; hidden units ``Z1, Z2, ...`` (``Z1_1, Z1_2, ...`` for the
+    first of several hidden layers); outputs ``D0, D1, ...``. Unit 0 of the
+    inputs and of each hidden layer is its bias unit (``X0``, ``Z0``), always 1.
+
+    >>> from nn import MLP
+    >>> unit_names(MLP(2, [3, 1]))
+    [['X0', 'X1', 'X2'], ['Z0', 'Z1', 'Z2', 'Z3'], ['D0']]
+    """
+    layers = _layers(model)
+    nin = len(layers[0].neurons[0].w)
+    names = [[f"X{i}" for i in range(nin + 1)]]
+    hidden = len(layers) - 1
+    for li, layer in enumerate(layers[:-1], start=1):
+        prefix = "Z" if hidden == 1 else f"Z{li}_"
+        names.append([f"{prefix}{j}" for j in range(len(layer.neurons) + 1)])
+    names.append([f"D{j}" for j in range(len(layers[-1].neurons))])
+    return names
+
+
+def weight_names(model: Any) -> Dict[Value, str]:
+    """Seed 002's name for every parameter: the layer's letter (``W``, then
+    ``V``, ``U``, ...), the receiving unit's number, then the sending unit's
+    (0 is the bias unit). Numbers are separated by commas when one has two digits.
+
+    >>> from nn import MLP
+    >>> model = MLP(2, [3, 1])
+    >>> names = weight_names(model)
+    >>> [names[p] for p in model.layers[0].neurons[0].parameters()]  # w.0, w.1, then b
+    ['W11', 'W12', 'W10']
+    >>> sorted(names[p] for p in model.layers[1].parameters())
+    ['V00', 'V01', 'V02', 'V03']
+    """
+    layers = _layers(model)
+    names: Dict[Value, str] = {}
+    for li, layer in enumerate(layers):
+        letter = _LETTERS[li] if li < len(_LETTERS) else f"W{li + 1}_"
+        last = li == len(layers) - 1
+        for j, neuron in enumerate(layer.neurons):
+            unit = j if last else j + 1
+            names.setdefault(neuron.b, f"{letter}{_sep(unit, 0)}")
+            for i, w in enumerate(neuron.w, start=1):
+                names.setdefault(w, f"{letter}{_sep(unit, i)}")
+    return names
+
+
+def _forward(layers: List[Any], x: Sequence[Any]) -> List[List[float]]:
+    """Every neuron's output for the input row ``x``."""
+    outs: List[List[float]] = []
+    xs: List[Any] = [float(v.data if isinstance(v, Value) else v) for v in x]
+    with no_grad():
+        for layer in layers:
+            ys = []
+            for n in layer.neurons:
+                y = n(xs)
+                ys.append(float(y.data if isinstance(y, Value) else y))
+            outs.append(ys)
+            xs = ys
+    return outs
+
+
+def draw_network(
+    model: Any,
+    show: str = "weight",
+    x: Optional[Sequence[float]] = None,
+    edge_labels: Optional[bool] = None,
+    max_edges: Optional[int] = 2000,
+    rankdir: str = "LR",
+    digits: int = 3,
+) -> Graph:
+    """The network as layers of neurons, as a ``graphviz.Digraph``.
+
+    Inputs on the left, then each layer; every layer but the last gets a bias
+    unit fed into the next (seed 002's ``X0``, ``Z0``), so each bias is an edge
+    like any weight. Edges are blue for positive, red for negative and thicker
+    the larger the magnitude: of the weights with ``show="weight"``, of their
+    gradients with ``show="grad"``. Neurons are shaded by their bias (or its
+    gradient). Units and weights carry seed 002's names (see
+    :func:`unit_names`, :func:`weight_names`); each edge's tooltip gives the
+    ``named_parameters()`` name. With ``edge_labels`` (by default when there
+    are at most 40 edges) every edge shows its name and value. With an input
+    row ``x``, each neuron also shows its output for it.
+
+    >>> from nn import MLP, constant
+    >>> model = MLP(2, [3, 1], activation="linear", init=constant(1.0))   # seed 002's network
+    >>> g = draw_network(model, x=[0.0, 0.0])
+    >>> "W10 = 1" in g.source and "V03 = 1" in g.source and "D0" in g.source
+    True
+    >>> len([line for line in g.source.splitlines() if "->" in line and "invis" not in line])  # 3 x (2 + 1) + (3 + 1)
+    13
+    """
+    if show not in ("weight", "grad"):
+        raise ValueError(f"draw_network() show must be 'weight' or 'grad', got {show!r}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw_network() rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    layers = _layers(model)
+    n_edges = sum(len(n.w) + 1 for layer in layers for n in layer.neurons)
+    if max_edges is not None and n_edges > max_edges:
+        raise ValueError(
+            f"draw_network(): this network has {n_edges} weights and biases, more than max_edges={max_edges}; "
+            f"raise the limit with draw_network(model, max_edges={n_edges}) (None for no limit)"
+        )
+    units = unit_names(model)
+    wnames = weight_names(model)
+    pnames = _parameter_names(model)
+    activations = _forward(layers, x) if x is not None else None
+    if x is not None and len(x) != len(units[0]) - 1:
+        raise ValueError(f"draw_network(): x has {len(x)} values but the network takes {len(units[0]) - 1} inputs")
+    labels = n_edges <= 40 if edge_labels is None else edge_labels
+
+    def number(p: Value) -> float:
+        v = p.grad if show == "grad" else p.data
+        return float(v.data if isinstance(v, Value) else v)
+
+    params = [p for layer in layers for n in layer.neurons for p in (*n.w, n.b)]
+    scale = largest(number(p) for p in params)
+    bias_scale = largest(number(n.b) for layer in layers for n in layer.neurons)
+
+    g = Graph(name="network")
+    g.attr(rankdir=rankdir, splines="true", nodesep="0.35", ranksep="1.6", fontname=_FONT, newrank="true")
+    g.attr("node", fontname=_FONT, fontsize="11")
+    g.attr("edge", fontname=_FONT, fontsize="9", arrowsize="0.5")
+
+    # the units, one column per layer, bias unit on top
+    columns: List[List[Tuple[str, Dict[str, str]]]] = []
+    nin = len(units[0]) - 1
+    column = [("bias0", _bias_attrs(units[0][0]))]
+    xs = list(x) if x is not None else None
+    for i in range(nin):
+        text = f"<b>{units[0][i + 1]}</b>" + (f"<br/>{fmt(float(xs[i]), digits)}" if xs is not None else "")
+        column.append((f"in{i}", {"label": f"<{text}>", "shape": "circle", "style": "filled",
+                                  "fillcolor": "#dae8fc", "color": "#3a6ea5", "width": "0.6", "fixedsize": "true",
+                                  "tooltip": f"input {i + 1}"}))
+    columns.append(column)
+    for li, layer in enumerate(layers):
+        last = li == len(layers) - 1
+        names = units[li + 1]
+        column = [] if last else [(f"bias{li + 1}", _bias_attrs(names[0]))]
+        for j, neuron in enumerate(layer.neurons):
+            name = names[j] if last else names[j + 1]
+            act = getattr(neuron, "activation", "")
+            act = act if isinstance(act, str) else getattr(act, "__name__", "")
+            lines = [f"<b>{html_text(name)}</b>"]
+            if act:
+                lines.append(f'<font point-size="8">{html_text(act)}</font>')
+            if activations is not None:
+                lines.append(f"{fmt(activations[li][j], digits)}")
+            bias = number(neuron.b)
+            what = "bias grad" if show == "grad" else "bias"
+            column.append((f"n{li}_{j}", {
+                "label": f"<{'<br/>'.join(lines)}>", "shape": "circle", "style": "filled,bold" if last else "filled",
+                "fillcolor": shade(bias, bias_scale), "color": "#333333", "width": "0.75", "fixedsize": "true",
+                "tooltip": tooltip_text(f"{name}: {what} {wnames[neuron.b]} = {fmt(bias, digits)}"),
+            }))
+        columns.append(column)
+    for ci, column in enumerate(columns):
+        with g.subgraph(name=f"layer{ci}") as sub:
+            sub.attr(rank="same")
+            for node_id, attrs in column:
+                sub.node(node_id, id=node_id, **attrs)
+        for (a, _), (b, _) in zip(column, column[1:]):  # keep the vertical order
+            g.edge(a, b, style="invis")
+
+    # the weights
+    for li, layer in enumerate(layers):
+        sources = (["bias0"] + [f"in{i}" for i in range(nin)] if li == 0
+                   else [f"bias{li}"] + [f"n{li - 1}_{k}" for k in range(len(layers[li - 1].neurons))])
+        for j, neuron in enumerate(layer.neurons):
+            for i, p in enumerate([neuron.b, *neuron.w]):
+                value = number(p)
+                width = 0.6 + 3.4 * (math.sqrt(abs(value) / scale) if scale and math.isfinite(value) else 0.0)
+                attrs = {"color": sign_colour(value), "penwidth": f"{width:.2f}",
+                         "tooltip": tooltip_text(f"{wnames[p]} ({pnames.get(p, '')}) = {fmt(value, digits)}")}
+                if labels:
+                    text = f"{wnames[p]} = {fmt(value, digits)}" if show == "weight" else \
+                        f"grad {wnames[p]} = {fmt(value, digits)}"
+                    attrs.update(label=html_text(text), fontcolor=sign_colour(value), decorate="true")
+                edge_id = f"b{li}_{j}" if i == 0 else f"w{li}_{j}_{i - 1}"
+                g.edge(sources[i], f"n{li}_{j}", id=edge_id, **attrs)
+    sizes = " → ".join(str(len(c) - (0 if ci == len(columns) - 1 else 1)) for ci, c in enumerate(columns))
+    what = "weights" if show == "weight" else "gradients of the weights"
+    g.attr(label=html_text(f"MLP {sizes}: edges show the {what}; blue positive, red negative, "
+                           f"thicker = larger (largest |value| {fmt(scale, digits)}); X0, Z0... are bias units (1)"),
+           labelloc="b", fontsize="10")
+    return g
+
+
+def _bias_attrs(name: str) -> Dict[str, str]:
+    return {"label": f"<<b>{html_text(name)}</b><br/>1>", "shape": "circle", "style": "filled,dashed",
+            "fillcolor": "#f2f2f2", "color": "#999999", "width": "0.5", "fixedsize": "true",
+            "fontsize": "9", "tooltip": f"{name}: the bias unit, always 1"}
+
+
+def _parameter_names(model: Any) -> Dict[Value, str]:
+    named = getattr(model, "named_parameters", None)
+    if not callable(named):
+        return {}
+    try:
+        return {p: name for name, p in named()}
+    except Exception:  # a duck-typed model with an unusual named_parameters
+        return {}

@@ -1,0 +1,200 @@
+"""Loss curves and decision boundaries, saved as SVG with matplotlib.
+
+matplotlib is optional (``pip install 'chainrule[plot]'``) and imported only
+inside these functions; without it they raise an ``ImportError`` that says
+what to install. Figures are drawn without pyplot (no global state, no GUI),
+with text kept as text in the SVG.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pathlib
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+
+from autograd import Value, no_grad
+
+__all__ = ["plot_loss", "plot_decision_boundary"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _matplotlib(who: str) -> Any:
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(f"{who}() needs matplotlib: pip install 'chainrule[plot]' (or pip install matplotlib)") \
+            from None
+    return matplotlib, Figure
+
+
+def _series(history: Any) -> Dict[str, List[float]]:
+    """The per-epoch series in ``history``: a History, a dict, or a list of losses."""
+    if isinstance(history, dict):
+        source: Dict[str, Any] = history
+    elif hasattr(history, "loss") and not isinstance(history, (list, tuple)):
+        source = {k: getattr(history, k, None) for k in ("loss", "accuracy", "val_loss", "val_accuracy")}
+    elif isinstance(history, (list, tuple)) or hasattr(history, "__iter__"):
+        source = {"loss": list(history)}
+    else:
+        raise TypeError(
+            f"plot_loss() needs a History, a dict of lists or a list of losses, got {type(history).__name__}"
+        )
+    out: Dict[str, List[float]] = {}
+    for key in ("loss", "val_loss", "accuracy", "val_accuracy"):
+        values = source.get(key)
+        if values is None:
+            continue
+        try:
+            out[key] = [float(v.data if isinstance(v, Value) else v) for v in values]
+        except (TypeError, ValueError):
+            raise TypeError(f"plot_loss(): {key} must be a list of numbers") from None
+    if not out.get("loss"):
+        raise ValueError("plot_loss(): there is no loss to plot (an empty history)")
+    return out
+
+
+def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: Optional[bool] = None) -> pathlib.Path:
+    """Draw the loss per epoch (and accuracy, on a second axis, when present) to an SVG file.
+
+    ``history`` is what :func:`nn.fit` returns, a dict with a ``"loss"`` list
+    (``"val_loss"``, ``"accuracy"``, ``"val_accuracy"`` are drawn too), or a
+    plain list of losses. ``logy`` puts the loss on a log scale; by default
+    when every loss is positive and they span more than two decades. Returns
+    the path.
+
+    >>> import os, tempfile
+    >>> path = plot_loss([1.0, 0.5, 0.3, 0.2], os.path.join(tempfile.mkdtemp(), "loss.svg"))
+    >>> path.read_text().count("<svg") == 1 and "epoch" in path.read_text()
+    True
+    """
+    series = _series(history)
+    matplotlib, Figure = _matplotlib("plot_loss")
+    loss = series["loss"]
+    finite = [v for v in loss + series.get("val_loss", []) if math.isfinite(v)]
+    if logy is None:
+        logy = bool(finite) and min(finite) > 0 and max(finite) / min(finite) > 100
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "chainrule"}):
+        fig = Figure(figsize=(6.4, 4.0))
+        ax = fig.add_subplot()
+        epochs = list(range(1, len(loss) + 1))
+        ax.plot(epochs, loss, color="#2166ac", label="loss", linewidth=1.8)
+        if series.get("val_loss"):
+            ax.plot(list(range(1, len(series["val_loss"]) + 1)), series["val_loss"], color="#2166ac",
+                    linestyle="--", label="validation loss")
+        if logy:
+            ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        ax.set_title(f"{title} (final {loss[-1]:.4g})")
+        ax.grid(True, alpha=0.3)
+        handles, labels = ax.get_legend_handles_labels()
+        if series.get("accuracy"):
+            ax2 = ax.twinx()
+            ax2.plot(list(range(1, len(series["accuracy"]) + 1)), series["accuracy"], color="#b35c00",
+                     label="accuracy", linewidth=1.4)
+            if series.get("val_accuracy"):
+                ax2.plot(list(range(1, len(series["val_accuracy"]) + 1)), series["val_accuracy"], color="#b35c00",
+                         linestyle="--", label="validation accuracy")
+            ax2.set_ylabel("accuracy")
+            ax2.set_ylim(-0.02, 1.02)
+            h2, l2 = ax2.get_legend_handles_labels()
+            handles, labels = handles + h2, labels + l2
+        ax.legend(handles, labels, loc="center right")
+        fig.tight_layout()
+        return _save(fig, path)
+
+
+def _save(fig: Any, path: PathLike) -> pathlib.Path:
+    out = pathlib.Path(path)
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    return out
+
+
+def _scores(model: Callable[[Any], Any], points: Sequence[Sequence[float]]) -> List[Any]:
+    with no_grad():
+        outs: List[Any] = []
+        for p in points:
+            y = model(list(p))
+            if isinstance(y, (list, tuple)):
+                outs.append([float(v.data if isinstance(v, Value) else v) for v in y])
+            else:
+                outs.append(float(y.data if isinstance(y, Value) else y))
+    return outs
+
+
+def plot_decision_boundary(
+    model: Callable[[Any], Any],
+    X: Sequence[Sequence[float]],
+    y: Sequence[Any],
+    path: PathLike,
+    resolution: int = 80,
+    threshold: Optional[float] = None,
+    title: str = "Decision boundary",
+) -> pathlib.Path:
+    """Draw what ``model`` predicts over the plane of its two inputs, with the
+    data on top, to an SVG file. Returns the path.
+
+    A model with one output is a binary classifier: the background shows its
+    score, and the boundary is where the score crosses ``threshold`` (by
+    default 0.5 for a sigmoid output, else 0: a logit, or a tanh score with
+    labels -1/1). A model with several outputs predicts the class with the
+    largest score, and each class gets a colour. ``resolution`` points per
+    side are evaluated, without recording graphs.
+
+    >>> import os, tempfile
+    >>> model = lambda p: Value(p[0] + p[1] - 1.0)            # the line x1 + x2 = 1
+    >>> X, y = [[0, 0], [1, 1], [0, 2], [2, 0]], [0, 1, 1, 1]
+    >>> path = plot_decision_boundary(model, X, y, os.path.join(tempfile.mkdtemp(), "b.svg"), resolution=20)
+    >>> "Decision boundary" in path.read_text()
+    True
+    """
+    rows = [list(map(float, r)) for r in X]
+    if not rows or len(rows) != len(y):
+        raise ValueError(f"plot_decision_boundary() needs rows of X with one label each, got {len(rows)} and {len(y)}")
+    if any(len(r) != 2 for r in rows):
+        raise ValueError("plot_decision_boundary() needs two input features per row (it draws a plane)")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= 1000:
+        raise ValueError(f"plot_decision_boundary() resolution must be an int from 2 to 1000, got {resolution!r}")
+    matplotlib, Figure = _matplotlib("plot_decision_boundary")
+    import numpy as np  # matplotlib depends on numpy
+
+    xs, ys = [r[0] for r in rows], [r[1] for r in rows]
+    pad_x, pad_y = 0.15 * (max(xs) - min(xs) or 1.0), 0.15 * (max(ys) - min(ys) or 1.0)
+    gx = np.linspace(min(xs) - pad_x, max(xs) + pad_x, resolution)
+    gy = np.linspace(min(ys) - pad_y, max(ys) + pad_y, resolution)
+    grid = [(a, b) for b in gy for a in gx]
+    scores = _scores(model, grid)
+    labels = [int(v) if float(v) == int(v) else v for v in y]
+    classes = sorted(set(labels))
+    multi = isinstance(scores[0], list)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "chainrule", "image.composite_image": True}):
+        fig = Figure(figsize=(5.6, 4.8))
+        ax = fig.add_subplot()
+        if multi:
+            cls = np.array([max(range(len(s)), key=s.__getitem__) for s in scores]).reshape(resolution, resolution)
+            k = max(len(scores[0]), len(classes))
+            ax.contourf(gx, gy, cls, levels=np.arange(-0.5, k, 1.0), cmap="tab10", vmin=0, vmax=9, alpha=0.35)
+            ax.contour(gx, gy, cls, levels=np.arange(0.5, k - 1, 1.0), colors="k", linewidths=1.0)
+        else:
+            if threshold is None:
+                threshold = 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
+            z = np.array(scores, dtype=float).reshape(resolution, resolution)
+            spread = float(np.nanmax(np.abs(z - threshold))) or 1.0
+            ax.contourf(gx, gy, z, levels=21, cmap="RdBu", vmin=threshold - spread, vmax=threshold + spread, alpha=0.6)
+            if np.nanmin(z) < threshold < np.nanmax(z):
+                ax.contour(gx, gy, z, levels=[threshold], colors="k", linewidths=1.5)
+        colours = ["#b2182b", "#2166ac"] if len(classes) == 2 and not multi else None
+        for i, c in enumerate(classes):
+            pts = [r for r, lab in zip(rows, labels) if lab == c]
+            colour = colours[i] if colours else matplotlib.colormaps["tab10"](int(c) % 10 if isinstance(c, int) else i)
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=22, color=colour, edgecolors="white",
+                       linewidths=0.6, label=f"class {c}", zorder=3)
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
+        ax.set_title(title)
+        ax.legend(loc="best", fontsize=8)
+        fig.tight_layout()
+        return _save(fig, path)
