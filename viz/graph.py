@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Dict, Iterable, List, Optional, Set
 
 from autograd import Value, topological_order
@@ -25,6 +26,9 @@ _ORDERED = {"sub": "a − b", "div": "a / b", "pow": "a ** b"}
 
 _FONT = "Helvetica,Arial,sans-serif"
 
+# How nn labels parameters: their named_parameters() path, e.g. layers.0.neurons.2.w.1
+_PARAMETER_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)+")
+
 
 def _param_set(params: Any) -> Optional[Set[Value]]:
     if params is None:
@@ -47,23 +51,24 @@ def node_kind(v: Value, params: Optional[Set[Value]] = None) -> str:
     """``'parameter'``, ``'input'``, ``'leaf'``, ``'constant'`` or ``'computed'``.
 
     A leaf is a parameter if it is in ``params``, an input if ``params`` was
-    given and it is not in it, and just a ``'leaf'`` when nobody said which
-    leaves are parameters. A number written inside an expression (the 2 in
-    ``x * 2``) is a constant.
+    given and it is not in it. Without ``params``, a leaf labelled with a
+    dotted parameter name, as :mod:`nn` labels its weights
+    (``layers.0.neurons.1.w.0``), is a parameter and any other is a ``'leaf'``.
+    A number written inside an expression (the 2 in ``x * 2``) is a constant.
 
     >>> x, w = Value(1.0), Value(2.0)
     >>> y = x * w * 2
     >>> [node_kind(v, {w}) for v in (x, w, y.parents[1], y)]
     ['input', 'parameter', 'constant', 'computed']
-    >>> node_kind(x)
-    'leaf'
+    >>> node_kind(x), node_kind(Value(0.5, label="layers.0.neurons.1.b"))
+    ('leaf', 'parameter')
     """
     if v.is_constant:
         return "constant"
     if not v.is_leaf:
         return "computed"
     if params is None:
-        return "leaf"
+        return "parameter" if _PARAMETER_NAME.fullmatch(v.label) else "leaf"
     return "parameter" if v in params else "input"
 
 

@@ -109,11 +109,18 @@ def _forward(layers: List[Any], x: Sequence[Any]) -> List[List[float]]:
         for layer in layers:
             ys = []
             for n in layer.neurons:
-                y = n(xs)
+                y = n(xs) if callable(n) else _neuron(n, xs)
                 ys.append(float(y.data if isinstance(y, Value) else y))
             outs.append(ys)
             xs = ys
     return outs
+
+
+def _neuron(n: Any, xs: Sequence[float]) -> Value:
+    """``activation(w . x + b)`` for a neuron that cannot be called."""
+    act = sum((w * x for w, x in zip(n.w, xs)), n.b)
+    name = getattr(n, "activation", "linear")
+    return getattr(act, name)() if name in ("relu", "tanh", "sigmoid", "leaky_relu", "softplus") else act
 
 
 def draw_network(
@@ -160,9 +167,9 @@ def draw_network(
     units = unit_names(model)
     wnames = weight_names(model)
     pnames = _parameter_names(model)
-    activations = _forward(layers, x) if x is not None else None
     if x is not None and len(x) != len(units[0]) - 1:
         raise ValueError(f"draw_network(): x has {len(x)} values but the network takes {len(units[0]) - 1} inputs")
+    activations = _forward(layers, x) if x is not None else None
     labels = n_edges <= 40 if edge_labels is None else edge_labels
 
     def number(p: Value) -> float:

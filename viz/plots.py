@@ -87,7 +87,7 @@ def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: 
         if logy:
             ax.set_yscale("log")
         ax.set_xlabel("epoch")
-        ax.set_ylabel("loss")
+        ax.set_ylabel("loss (log scale)" if logy else "loss")
         ax.set_title(f"{title} (final {loss[-1]:.4g})")
         ax.grid(True, alpha=0.3)
         handles, labels = ax.get_legend_handles_labels()

@@ -136,27 +136,27 @@ def node_names(root: Value) -> Dict[Value, str]:
 
 
 # The local derivative d out / d input of each op as a formula; {a}, {b} are the
-# op's inputs, {o} its output, {p} its parameter. Text only: the numbers always
+# op's inputs ({A} unbracketed, inside a call), {o} its output, {p} its parameter. Text only: the numbers always
 # come from the engine's op table.
 _RULES: Dict[str, List[str]] = {
     "add": ["1", "1"],
     "sub": ["1", "-1"],
     "mul": ["{b}", "{a}"],
     "div": ["1/{b}", "-{a}/{b}²"],
-    "pow": ["{b}·{a}^({b}-1)", "{o}·log({a})"],
+    "pow": ["{b}·{a}^({b}-1)", "{o}·log({A})"],
     "powc": ["{p}·{a}^{q}"],
     "neg": ["-1"],
-    "exp": ["exp({a})"],
+    "exp": ["exp({A})"],
     "log": ["1/{a}"],
-    "sqrt": ["1/(2·sqrt({a}))"],
-    "tanh": ["1 - tanh({a})²"],
-    "sigmoid": ["sigmoid({a})·(1 - sigmoid({a}))"],
+    "sqrt": ["1/(2·sqrt({A}))"],
+    "tanh": ["1 - tanh({A})²"],
+    "sigmoid": ["sigmoid({A})·(1 - sigmoid({A}))"],
     "relu": ["1 if {a} > 0 else 0"],
     "leaky_relu": ["1 if {a} > 0 else {p}"],
-    "softplus": ["sigmoid({a})"],
-    "sin": ["cos({a})"],
-    "cos": ["-sin({a})"],
-    "abs": ["sign({a})"],
+    "softplus": ["sigmoid({A})"],
+    "sin": ["cos({A})"],
+    "cos": ["-sin({A})"],
+    "abs": ["sign({A})"],
 }
 
 
@@ -184,6 +184,7 @@ def local_rule(node: Value, position: int, names: Optional[Dict[Value, str]] = N
     p = fn.param
     fields = {
         "a": name(parents[0]),
+        "A": names.get(parents[0], "?"),
         "b": name(parents[1]) if len(parents) > 1 else "",
         "o": name(node),
         "p": fmt(p) if p is not None else "",

@@ -1,0 +1,86 @@
+"""plot_loss and plot_decision_boundary: SVG files from matplotlib, imported only there."""
+
+import subprocess
+import sys
+
+import pytest
+from viz_svg import parse
+
+from autograd import Value
+from nn import MLP, data, fit
+from viz import plot_decision_boundary, plot_loss
+
+pytest.importorskip("matplotlib")
+
+
+def svg_text(path):
+    text = path.read_text(encoding="utf-8")
+    parse(text)
+    return text
+
+
+def test_plot_loss_from_a_list(tmp_path):
+    path = plot_loss([2.0, 1.0, 0.5, 0.25], tmp_path / "loss.svg")
+    text = svg_text(path)
+    assert path == tmp_path / "loss.svg"
+    for label in ("epoch", "loss", "final 0.25"):
+        assert label in text
+    assert "accuracy" not in text
+
+
+def test_plot_loss_from_a_history_with_accuracy(tmp_path):
+    X, y = data.xor()
+    history = fit(MLP(2, [4, 1], activation="tanh", seed=3), X, y, loss="bce_logits", lr=0.5, epochs=20,
+                  progress=False)
+    text = svg_text(plot_loss(history, tmp_path / "h.svg", title="xor"))
+    assert "accuracy" in text and "xor" in text and f"{history.loss[-1]:.4g}" in text
+    text = svg_text(plot_loss({"loss": [1.0, 0.5], "val_loss": [1.2, 0.7]}, tmp_path / "d.svg"))
+    assert "validation loss" in text
+
+
+def test_plot_loss_log_scale_when_the_loss_spans_decades(tmp_path):
+    text = svg_text(plot_loss([10.0 ** -k for k in range(6)], tmp_path / "log.svg"))
+    assert "loss (log scale)" in text
+    assert "log scale" not in svg_text(plot_loss([3.0, 2.0], tmp_path / "lin.svg"))
+    assert "log scale" not in svg_text(plot_loss([10.0 ** -k for k in range(6)], tmp_path / "l2.svg", logy=False))
+
+
+def test_plot_loss_errors(tmp_path):
+    with pytest.raises(ValueError, match="no loss"):
+        plot_loss([], tmp_path / "x.svg")
+    with pytest.raises(TypeError):
+        plot_loss(3.0, tmp_path / "x.svg")
+
+
+def test_decision_boundary_binary_and_multiclass(tmp_path):
+    X, y = data.xor()
+    model = MLP(2, [4, 1], activation="tanh", seed=3)
+    fit(model, X, y, loss="bce_logits", lr=0.5, epochs=100, progress=False)
+    text = svg_text(plot_decision_boundary(model, X, y, tmp_path / "b.svg", resolution=25))
+    assert "class 0" in text and "class 1" in text and "Decision boundary" in text
+    Xs, ys = data.spiral(n=30, classes=3)
+    text = svg_text(plot_decision_boundary(MLP(2, [3], seed=0), Xs, ys, tmp_path / "m.svg", resolution=15))
+    assert "class 2" in text
+
+
+def test_decision_boundary_errors(tmp_path):
+    with pytest.raises(ValueError, match="two input features"):
+        plot_decision_boundary(lambda p: Value(0.0), [[1.0, 2.0, 3.0]], [1], tmp_path / "x.svg")
+    with pytest.raises(ValueError, match="one label each"):
+        plot_decision_boundary(lambda p: Value(0.0), [[1.0, 2.0]], [], tmp_path / "x.svg")
+
+
+def test_missing_matplotlib_says_what_to_install(tmp_path, monkeypatch):
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+    with pytest.raises(ImportError, match=r"plot_loss\(\) needs matplotlib: pip install 'chainrule\[plot\]'"):
+        plot_loss([1.0], tmp_path / "x.svg")
+    with pytest.raises(ImportError, match=r"plot_decision_boundary\(\) needs matplotlib"):
+        plot_decision_boundary(lambda p: Value(0.0), [[1.0, 2.0]], [1], tmp_path / "x.svg")
+
+
+def test_matplotlib_is_imported_only_by_the_plot_functions():
+    code = "import sys, viz, viz.cli, viz.demo; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
