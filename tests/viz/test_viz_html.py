@@ -127,7 +127,8 @@ def classes(page, element_id):
 def grad_text(page, node_id):
     """The text of a Value's grad cell (the last text of its box)."""
     return page.evaluate(
-        "id => { const t = document.getElementById(id).getElementsByTagName('text'); return t[t.length - 1].textContent; }",
+        "id => { const t = document.getElementById(id).getElementsByTagName('text');"
+        " return t[t.length - 1].textContent; }",
         node_id,
     )
 
