@@ -76,6 +76,94 @@ def neuron():
     return draw_graph(o, params=params)
 
 
+# --- gradient-descent.md ----------------------------------------------------------------------
+
+GD_X = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 1.0], [1.0, -1.0], [-1.0, 2.0], [0.5, 0.5], [-2.0, -1.0]]
+GD_Y = [2 * x1 - 3 * x2 for x1, x2 in GD_X]
+
+
+@graph("gd-sample-graph")
+def gd_sample_graph():
+    from autograd import Value
+    from viz import draw_graph
+
+    W1, W2 = Value(0.0, label="W1"), Value(0.0, label="W2")
+    x1, x2, y = Value(1.0, label="X1"), Value(0.0, label="X2"), Value(2.0, label="Y")
+    F = W1 * x1 + W2 * x2
+    F.label = "F"
+    E = (F - y) ** 2
+    E.label = "E"
+    E.backward()
+    return draw_graph(E, params=[W1, W2])
+
+
+@figure("gd-epochs")
+def gd_epochs(path):
+    from autograd import Value
+    from nn import Module, fit
+    from viz import plot_loss
+
+    class Formula(Module):
+        def __init__(self):
+            self.W1 = Value(0.0, label="W1")
+            self.W2 = Value(0.0, label="W2")
+
+        def forward(self, x):
+            return self.W1 * x[0] + self.W2 * x[1]
+
+    history = fit(Formula(), GD_X, GD_Y, loss="mse", lr=0.05, epochs=6, batch_size=1, shuffle=False, progress=False)
+    return plot_loss(history, path, title="Per-sample gradient descent")
+
+
+# --- regression-vs-classification.md ------------------------------------------------------------
+
+@figure("loss-shapes")
+def loss_shapes(path):
+    from matplotlib.figure import Figure
+
+    from autograd import Value
+    from nn import losses
+
+    def loss_at(make_loss, s):
+        return make_loss(Value(s)).data
+
+    curves = {
+        "squared error": lambda s: losses.mse(s.sigmoid(), 1.0),
+        "log-loss": lambda s: losses.bce_with_logits(s, 1),
+        "hinge": lambda s: losses.hinge(s, 1),
+    }
+    scores = [i / 10 for i in range(-40, 41)]
+    fig = Figure(figsize=(6.4, 3.6))
+    ax = fig.add_subplot()
+    for name, make_loss in curves.items():
+        ax.plot(scores, [loss_at(make_loss, s) for s in scores], label=name)
+    ax.set_xlabel("score s of a sample whose label is 1")
+    ax.set_ylabel("loss")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Date": None})
+
+
+def moons_model():
+    """The moons classifier of regression-vs-classification.md, trained."""
+    from nn import MLP, data, fit, optim
+
+    X, y = data.moons(n=100, noise=0.1, seed=0)
+    model = MLP(2, [8, 8, 1], activation="tanh", seed=0)
+    fit(model, X, y, loss="bce_logits", optimizer=optim.Adam(model.parameters(), lr=0.02),
+        epochs=20, batch_size=10, progress=False)
+    return model, X, y
+
+
+@figure("moons-boundary")
+def moons_boundary(path):
+    from viz import plot_decision_boundary
+
+    model, X, y = moons_model()
+    return plot_decision_boundary(model, X, y, path, title="Two moons, log-loss")
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 def write(names=None) -> None:
@@ -92,7 +180,10 @@ def write(names=None) -> None:
             (PICTURES / f"{name}.dot").write_text(g.source, encoding="utf-8")
             svg.write_bytes(g.pipe(format="svg"))
         else:
-            FIGURES[name](svg)
+            import matplotlib
+
+            with matplotlib.rc_context({"svg.hashsalt": "chainrule", "svg.fonttype": "none"}):
+                FIGURES[name](svg)
         print(f"wrote {svg.relative_to(PICTURES.parent.parent)}")
 
 
