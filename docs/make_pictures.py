@@ -164,6 +164,59 @@ def moons_boundary(path):
     return plot_decision_boundary(model, X, y, path, title="Two moons, log-loss")
 
 
+# --- house-prices.md ----------------------------------------------------------------------------
+
+def house_data():
+    from nn import data
+
+    X, y = data.house_prices(n=200, noise=0.2)
+    return data.split(X, y, test_size=0.25, seed=0)
+
+
+@graph("house-gradient")
+def house_gradient():
+    from nn import MLP, losses
+    from viz import draw_network
+
+    X_train, _, y_train, _ = house_data()
+    model = MLP(3, [4, 1], activation="tanh", seed=0)
+    losses.mse(model(X_train[0]), y_train[0]).backward()
+    return draw_network(model, show="grad", x=X_train[0])
+
+
+@figure("house-learning-rates")
+def house_learning_rates(path):
+    from matplotlib.figure import Figure
+
+    from nn import MLP, fit
+
+    X_train, _, y_train, _ = house_data()
+    fig = Figure(figsize=(6.4, 3.6))
+    ax = fig.add_subplot()
+    for lr in (0.01, 0.1, 0.6):
+        history = fit(MLP(3, [1], seed=0), X_train, y_train, loss="mse", lr=lr, epochs=30, progress=False)
+        ax.plot(range(1, 31), history.loss, label=f"lr = {lr}")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mean squared error (log scale)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Date": None})
+
+
+@figure("house-loss")
+def house_loss(path):
+    from nn import MLP, fit
+    from viz import plot_loss
+
+    X_train, X_test, y_train, y_test = house_data()
+    model = MLP(3, [4, 1], activation="tanh", seed=0)
+    history = fit(model, X_train, y_train, loss="mse", lr=0.1, epochs=60,
+                  validation_data=(X_test, y_test), progress=False)
+    return plot_loss(history, path, title="House prices, 3-4-1 tanh network")
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 def write(names=None) -> None:
