@@ -313,7 +313,7 @@ def fit(
     from tqdm.auto import tqdm
 
     start = time.perf_counter()
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=False)
+    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
     for epoch in bar:
         if schedule is not None and not isinstance(schedule, Schedule):
             optimizer.lr = float(schedule(epoch))
@@ -321,7 +321,7 @@ def fit(
         order = list(range(n))
         if shuffle and size < n:
             rng.shuffle(order)
-        total, correct = 0.0, 0
+        total, correct, value = 0.0, 0, 0.0
         for i in range(0, n, size):
             rows = order[i:i + size]
             xb, yb = [X[r] for r in rows], [y[r] for r in rows]
@@ -329,7 +329,7 @@ def fit(
             total += value * len(rows)
             if history.accuracy is not None:
                 correct += sum(_correct(o, t, threshold) for o, t in zip(outputs, yb))
-        history.loss.append(total / n)
+        history.loss.append(value if size == n else total / n)  # one batch: its loss exactly
         if history.accuracy is not None:
             history.accuracy.append(correct / n)
         if validation_data is not None:
@@ -347,7 +347,7 @@ def fit(
         postfix = {"loss": f"{history.loss[-1]:.4g}"}
         if history.accuracy:
             postfix["acc"] = f"{history.accuracy[-1]:.3f}"
-        bar.set_postfix(postfix, refresh=False)
+        bar.set_postfix(postfix, refresh=epoch == epochs - 1)
         if callback is not None and callback(epoch, history) is True:
             break
     bar.close()
