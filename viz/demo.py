@@ -121,7 +121,7 @@ def run_demo(
     epochs: Optional[int] = None,
     seed: int = 0,
     progress: bool = True,
-    stream: TextIO = sys.stdout,
+    stream: Optional[TextIO] = None,
 ) -> Dict[str, pathlib.Path]:
     """Train demo ``name`` and write its pictures into ``out_dir/name``; returns
     ``{kind: path}``. ``epochs`` overrides the demo's number of epochs.
@@ -133,6 +133,7 @@ def run_demo(
     """
     from nn import fit
 
+    stream = stream if stream is not None else sys.stdout
     if name not in DEMOS:
         raise ValueError(f"unknown demo {name!r}; choose one of {', '.join(DEMOS)} or all")
     demo = DEMOS[name]
@@ -183,9 +184,10 @@ def run_demos(
     epochs: Optional[int] = None,
     seed: int = 0,
     progress: bool = True,
-    stream: TextIO = sys.stdout,
+    stream: Optional[TextIO] = None,
 ) -> Dict[str, Dict[str, pathlib.Path]]:
     """Run one demo, or every one for ``which="all"``, and write ``out_dir/index.html``."""
+    stream = stream if stream is not None else sys.stdout
     names = list(DEMOS) if which == "all" else [which]
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
