@@ -191,7 +191,7 @@ h1 { font-size: 1.3em; margin: 0 0 .5em; }
 #equation { font-family: Menlo, Consolas, monospace; font-size: 1.35em; margin: .25em 0; color: #b35c00; }
 #result { font-family: Menlo, Consolas, monospace; color: #1d7a1d; }
 #forward { font-family: Menlo, Consolas, monospace; columns: 18em; margin: .3em 0; }
-#graph { overflow: auto; border: 1px solid #eee; }
+#graph { overflow: auto; max-height: 72vh; border: 1px solid #eee; }
 #steplist { font-family: Menlo, Consolas, monospace; }
 #steplist li { cursor: pointer; }
 #steplist li.current { background: #ffe3b3; }
