@@ -115,7 +115,7 @@ def _div_fwd(a: float, b: float) -> float:
 def _pow_fwd(a: float, b: float) -> float:
     if a == 0 and b < 0:
         raise ZeroDivisionError(f"pow(): 0.0 cannot be raised to the negative power {b!r}")
-    if a < 0 and b != int(b):
+    if a < 0 and not float(b).is_integer():  # also inf and nan, which int() cannot take
         raise ValueError(f"pow(): a negative base ({a!r}) needs an integer exponent, got {b!r}")
     try:
         return a ** b
@@ -140,6 +140,18 @@ def _sqrt_fwd(x: float) -> float:
     if x < 0:
         raise ValueError(f"sqrt() needs a non-negative input, got {x!r}")
     return math.sqrt(x)
+
+
+def _sin_fwd(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"sin() needs a finite input, got {x!r}")
+    return math.sin(x)
+
+
+def _cos_fwd(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"cos() needs a finite input, got {x!r}")
+    return math.cos(x)
 
 
 def _sigmoid_fwd(x: float) -> float:
@@ -188,8 +200,8 @@ TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,))
 SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid_fwd, lambda out, x: (out * (1.0 - out),))
 RELU = Op("relu", "relu", 1, _relu_fwd, lambda out, x: (1.0 if x > 0 else 0.0,))
 SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),))
-SIN = Op("sin", "sin", 1, math.sin, lambda out, x: (_cos(x),))
-COS = Op("cos", "cos", 1, math.cos, lambda out, x: (-_sin(x),))
+SIN = Op("sin", "sin", 1, _sin_fwd, lambda out, x: (_cos(x),))
+COS = Op("cos", "cos", 1, _cos_fwd, lambda out, x: (-_sin(x),))
 ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),))
 
 #: A leaf made from a plain number inside an expression (the ``2`` in ``x * 2``).

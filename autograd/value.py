@@ -152,6 +152,8 @@ class Value:
         if not isinstance(gradient, Value) and not _is_real(gradient):
             raise _type_error("backward() gradient", gradient)
         seed = gradient if isinstance(gradient, Value) else float(gradient)
+        if create_graph and not isinstance(seed, Value):
+            seed = Value(seed)  # then every gradient is a Value, even a constant one (relu, x + 1)
         engine.backward(self, seed, create_graph)
 
     def zero_grad(self) -> None:
