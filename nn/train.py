@@ -31,8 +31,14 @@ __all__ = ["fit", "train_step", "History", "accuracy", "evaluate", "predict"]
 LossSpec = Union[str, Callable[..., Value]]
 
 
-class History:
-    """What ``fit`` measured, one number per epoch.
+def _field(name: str, doc: str) -> Any:
+    return property(lambda self: self[name], lambda self, value: self.__setitem__(name, value), doc=doc)
+
+
+class History(dict):
+    """What ``fit`` measured, one number per epoch: a ``dict`` whose entries
+    are also attributes (``history.loss is history["loss"]``), so it prints,
+    compares and turns into JSON like the dict it is.
 
     - ``loss``: the mean training loss over the epoch's batches, each measured
       before its update (with the ``l2`` penalty included: what was minimised);
@@ -40,46 +46,50 @@ class History:
       forward passes, or None for a regression loss;
     - ``lr``: the learning rate used in each epoch;
     - ``val_loss``, ``val_accuracy``: on ``validation_data`` after each epoch
-      (None without it); ``metrics``: your own metric functions by name;
-    - ``seconds``: wall-clock time of the whole run.
+      (None without it);
+    - ``seconds``: wall-clock time of the whole run;
+    - one more entry per metric function, under the function's name (also in ``metrics``).
 
-    ``history["loss"]`` works too, and ``len(history)`` is the number of epochs.
+    >>> h = History()
+    >>> h.loss.append(0.5)
+    >>> h["loss"], h.epochs, sorted(h)
+    ([0.5], 1, ['accuracy', 'loss', 'lr', 'seconds', 'val_accuracy', 'val_loss'])
     """
 
+    loss = _field("loss", "Training loss per epoch.")
+    accuracy = _field("accuracy", "Training accuracy per epoch, or None.")
+    lr = _field("lr", "Learning rate per epoch.")
+    val_loss = _field("val_loss", "Validation loss per epoch, or None.")
+    val_accuracy = _field("val_accuracy", "Validation accuracy per epoch, or None.")
+    seconds = _field("seconds", "Wall-clock seconds of the run.")
+
     def __init__(self) -> None:
-        self.loss: List[float] = []
-        self.accuracy: Optional[List[float]] = None
-        self.lr: List[float] = []
-        self.val_loss: Optional[List[float]] = None
-        self.val_accuracy: Optional[List[float]] = None
-        self.metrics: Dict[str, List[float]] = {}
-        self.seconds = 0.0
+        super().__init__(loss=[], accuracy=None, lr=[], val_loss=None, val_accuracy=None, seconds=0.0)
+        self._metric_names: List[str] = []
 
-    def __getitem__(self, key: str) -> Any:
-        if key in self.metrics:
-            return self.metrics[key]
-        if key in ("loss", "accuracy", "lr", "val_loss", "val_accuracy", "seconds"):
-            return getattr(self, key)
-        raise KeyError(key)
+    @property
+    def epochs(self) -> int:
+        """How many epochs were run."""
+        return len(self["loss"])
 
-    def __len__(self) -> int:
-        return len(self.loss)
+    @property
+    def metrics(self) -> Dict[str, List[float]]:
+        """Your metric functions' series, by name."""
+        return {name: self[name] for name in self._metric_names}
 
-    def as_dict(self) -> Dict[str, Any]:
-        """Every recorded series, by name (JSON-able)."""
-        out: Dict[str, Any] = {"loss": self.loss, "accuracy": self.accuracy, "lr": self.lr}
-        if self.val_loss is not None:
-            out.update(val_loss=self.val_loss, val_accuracy=self.val_accuracy)
-        out.update(self.metrics)
-        out["seconds"] = self.seconds
-        return out
+    def add_metric(self, name: str) -> None:
+        """Start an empty series for a metric called ``name``."""
+        if name in self:
+            raise ValueError(f"a metric cannot be called {name!r}: History already has that entry")
+        self[name] = []
+        self._metric_names.append(name)
 
     def __repr__(self) -> str:
-        if not self.loss:
+        if not self["loss"]:
             return "History(0 epochs)"
-        parts = [f"{len(self.loss)} epochs", f"loss {self.loss[-1]:.6g}"]
-        if self.accuracy:
-            parts.append(f"accuracy {self.accuracy[-1]:.4g}")
+        parts = [f"{self.epochs} epochs", f"loss {self['loss'][-1]:.6g}"]
+        if self["accuracy"]:
+            parts.append(f"accuracy {self['accuracy'][-1]:.4g}")
         return f"History({', '.join(parts)})"
 
 
@@ -305,7 +315,7 @@ def fit(
         history.val_accuracy = [] if history.accuracy is not None else None
     custom = [(getattr(m, "__name__", f"metric{i}"), m) for i, m in enumerate(wanted) if callable(m)]
     for name, _ in custom:
-        history.metrics[name] = []
+        history.add_metric(name)
     for m in wanted:
         if not callable(m) and m != "accuracy":
             raise ValueError(f"fit() metrics may be 'accuracy' or functions f(model, X, y), got {m!r}")
@@ -341,7 +351,7 @@ def fit(
                 history.val_accuracy.append(result["accuracy"])
         for name, fn in custom:
             with no_grad():
-                history.metrics[name].append(float(fn(model, X, y)))
+                history[name].append(float(fn(model, X, y)))
         if isinstance(schedule, Schedule):
             schedule.step()
         postfix = {"loss": f"{history.loss[-1]:.4g}"}

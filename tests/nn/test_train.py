@@ -1,5 +1,6 @@
 """fit(): per-sample, mini-batch and full-batch descent, shuffling, history, progress, metrics, errors."""
 
+import json
 import math
 import random
 
@@ -82,14 +83,15 @@ def test_shuffling_is_seeded():
 def test_history():
     m = model()
     h = fit(m, X, Y, loss="bce_logits", lr=0.2, epochs=5, progress=False)
-    assert isinstance(h, History) and len(h) == 5
+    assert isinstance(h, History) and isinstance(h, dict) and h.epochs == 5
     assert len(h.loss) == len(h.accuracy) == len(h.lr) == 5
     assert h["loss"] is h.loss and h["accuracy"] is h.accuracy
     assert h.val_loss is None and h.val_accuracy is None
     assert h.lr == [0.2] * 5 and h.seconds > 0
     assert all(0 <= a <= 1 for a in h.accuracy)
     assert repr(h).startswith("History(5 epochs, loss ")
-    assert set(h.as_dict()) == {"loss", "accuracy", "lr", "seconds"}
+    assert set(h) == {"loss", "accuracy", "lr", "val_loss", "val_accuracy", "seconds"}
+    assert json.loads(json.dumps(h))["loss"] == h.loss
     with pytest.raises(KeyError):
         h["nothing"]
 
@@ -125,7 +127,7 @@ def test_validation_data_and_custom_metrics():
     assert len(h.val_loss) == len(h.val_accuracy) == 3
     end = evaluate(m, X_val, y_val, "bce_logits")
     assert h.val_loss[-1] == end["loss"] and h.val_accuracy[-1] == end["accuracy"]
-    assert h["mean_output"] == h.metrics["mean_output"] and len(h.metrics["mean_output"]) == 3
+    assert h["mean_output"] is h.metrics["mean_output"] and len(h.metrics["mean_output"]) == 3
     assert h.metrics["mean_output"][-1] == pytest.approx(sum(predict(m, X_train)) / len(X_train))
 
 
@@ -147,7 +149,7 @@ def test_callback_can_stop_training():
         return epoch == 1
 
     h = fit(model(), X, Y, loss="bce_logits", epochs=10, callback=stop_after_two, progress=False)
-    assert len(h) == 2 and seen == [(0, 1), (1, 2)]
+    assert h.epochs == 2 and seen == [(0, 1), (1, 2)]
 
 
 def test_progress_bar(capfd):
@@ -162,7 +164,7 @@ def test_epochs_zero_changes_nothing():
     m = model()
     before = m.state_dict()
     h = fit(m, X, Y, loss="bce_logits", epochs=0, progress=False)
-    assert len(h) == 0 and m.state_dict() == before and repr(h) == "History(0 epochs)"
+    assert h.epochs == 0 and m.state_dict() == before and repr(h) == "History(0 epochs)"
 
 
 def test_bad_labels_fail_before_any_update():
