@@ -3,7 +3,7 @@
 A model file looks like this (``version`` is the file format's version)::
 
     {"format": "chainrule.nn", "version": 1, "class": "MLP",
-     "config": {"nin": 2, "nouts": [3, 1], "activation": ["relu", "linear"], "negative_slope": 0.01},
+     "config": {"nin": 2, "nouts": [3, 1], "activation": ["relu", "linear"]},
      "state": {"layers.0.neurons.0.w.0": 0.52, ...}}
 
 Floats are written with ``repr``, which reads back to the very same float, so a

@@ -237,7 +237,7 @@ class Neuron(Module):
         return _apply(act, self.activation, self.negative_slope)
 
     def get_config(self) -> Dict[str, Any]:
-        return {"nin": self.nin, "activation": self.activation, "negative_slope": self.negative_slope}
+        return _with_slope({"nin": self.nin, "activation": self.activation}, [self.activation], self.negative_slope)
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> Neuron:
@@ -288,6 +288,7 @@ class Layer(Module):
 
     @property
     def negative_slope(self) -> float:
+        """The slope of ``leaky_relu`` for negative inputs."""
         return self.neurons[0].negative_slope
 
     def forward(self, x: Inputs) -> Union[Value, List[Value]]:
@@ -299,8 +300,8 @@ class Layer(Module):
         return [n._out(xs) for n in self.neurons]
 
     def get_config(self) -> Dict[str, Any]:
-        return {"nin": self.nin, "nout": self.nout, "activation": self.activation,
-                "negative_slope": self.negative_slope}
+        return _with_slope({"nin": self.nin, "nout": self.nout, "activation": self.activation},
+                           [self.activation], self.negative_slope)
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> Layer:
@@ -392,8 +393,8 @@ class MLP(Module):
         return xs[0] if len(xs) == 1 else xs
 
     def get_config(self) -> Dict[str, Any]:
-        return {"nin": self.nin, "nouts": self.nouts, "activation": self.activations,
-                "negative_slope": self.layers[0].negative_slope}
+        return _with_slope({"nin": self.nin, "nouts": self.nouts, "activation": self.activations},
+                           self.activations, self.layers[0].negative_slope)
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> MLP:
@@ -435,6 +436,13 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def _with_slope(config: Dict[str, Any], activations: List[str], slope: float) -> Dict[str, Any]:
+    """The config, plus ``negative_slope`` when a leaky ReLU uses it (else it is irrelevant)."""
+    if "leaky_relu" in activations:
+        config["negative_slope"] = slope
+    return config
 
 
 def _label(module: Module) -> None:

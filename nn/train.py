@@ -202,12 +202,13 @@ def _threshold(kind: str, model: Any) -> float:
 
 
 def train_step(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Callable[..., Value],
-               optimizer: Optimizer, l2: float = 0.0) -> Tuple[float, List[Any]]:
+               optimizer: Optimizer, l2: float = 0.0, params: Optional[List[Value]] = None) -> Tuple[float, List[Any]]:
     """One step of gradient descent on one batch: zero the gradients, run the
     model on every row, take the mean loss (plus ``l2 * sum(p^2)``),
     backpropagate, and let the optimizer update the weights.
 
     Returns the loss and the outputs (as floats), both from before the update.
+    ``params`` is ``model.parameters()``, if you have it already (``fit`` does).
 
     >>> from nn import MLP, constant, losses, optim
     >>> model = MLP(1, [1], init=constant(1.0))                  # y = w x + b
@@ -217,12 +218,15 @@ def train_step(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Callable
     >>> model.state_dict()                                       # d loss / d w = d loss / d b = 2 (2 - 0) = 4
     {'layers.0.neurons.0.w.0': 0.6, 'layers.0.neurons.0.b': 0.6}
     """
+    if params is None:
+        params = model.parameters()
     optimizer.zero_grad()
-    model.zero_grad()
+    for p in params:  # the model's too, in case the optimizer holds only some of them
+        p.grad = 0.0
     outputs = [model(x) for x in X]
     total = loss(outputs, list(y))
     if l2:
-        total = total + _losses.l2(model.parameters(), l2)
+        total = total + _losses.l2(params, l2)
     total.backward()
     optimizer.step()
     return total.data, [_data(o) for o in outputs]
@@ -291,7 +295,8 @@ def fit(
         raise ValueError("fit() got both an optimizer and lr; set the learning rate on the optimizer")
     elif not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit() optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}")
-    model_ids = {id(p) for p in model.parameters()}
+    params = model.parameters()
+    model_ids = {id(p) for p in params}
     if not any(id(p) in model_ids for p in optimizer.params):
         raise ValueError("fit(): the optimizer holds none of the model's parameters; "
                          "make it with optimizer(model.parameters(), ...)")
@@ -335,7 +340,7 @@ def fit(
         for i in range(0, n, size):
             rows = order[i:i + size]
             xb, yb = [X[r] for r in rows], [y[r] for r in rows]
-            value, outputs = train_step(model, xb, yb, loss_fn, optimizer, l2)
+            value, outputs = train_step(model, xb, yb, loss_fn, optimizer, l2, params)
             total += value * len(rows)
             if history.accuracy is not None:
                 correct += sum(_correct(o, t, threshold) for o, t in zip(outputs, yb))

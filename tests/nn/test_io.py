@@ -47,8 +47,9 @@ def test_file_layout(tmp_path, model):
     model.save(str(path))
     data = json.loads(path.read_text())
     assert data["format"] == "chainrule.nn" and data["version"] == 1 and data["class"] == "MLP"
-    assert data["config"] == {"nin": 2, "nouts": [4, 3, 1], "activation": ["tanh", "tanh", "linear"],
-                              "negative_slope": 0.01}
+    assert data["config"] == {"nin": 2, "nouts": [4, 3, 1], "activation": ["tanh", "tanh", "linear"]}
+    # the leaky ReLU's slope is stored only when a layer uses it
+    assert MLP(2, [3, 1], activation="leaky_relu", negative_slope=0.2, seed=0).get_config()["negative_slope"] == 0.2
     assert data["state"] == model.state_dict()
 
 
