@@ -217,6 +217,62 @@ def house_loss(path):
     return plot_loss(history, path, title="House prices, 3-4-1 tanh network")
 
 
+# --- xor-by-hand.md ------------------------------------------------------------------------------
+
+def xor_step():
+    """Seed 002's network, labelled with its names, after backward() on the row (0, 0)."""
+    from autograd import Value
+    from nn import tutorial_names, tutorial_network
+
+    model = tutorial_network()
+    for name, weight in tutorial_names(model).items():
+        weight.label = name
+    X1, X2, Y = Value(0.0, label="X1"), Value(0.0, label="X2"), Value(0.0, label="Y")
+    Z1, Z2, Z3 = model.layers[0]([X1, X2])
+    Z1.label, Z2.label, Z3.label = "Z1", "Z2", "Z3"
+    D0 = model.layers[1]([Z1, Z2, Z3])
+    D0.label = "D0"
+    L = 0.5 * (D0 - Y) ** 2
+    L.label = "L"
+    L.backward()
+    return model, L
+
+
+@graph("xor-network")
+def xor_network():
+    from nn import tutorial_network
+    from viz import draw_network
+
+    return draw_network(tutorial_network(), x=[0.0, 0.0])
+
+
+@graph("xor-gradient")
+def xor_gradient():
+    from viz import draw_network
+
+    model, _ = xor_step()
+    return draw_network(model, show="grad")
+
+
+@graph("xor-loss-graph")
+def xor_loss_graph():
+    from viz import draw_graph
+
+    model, L = xor_step()
+    return draw_graph(L, params=model)
+
+
+@graph("xor-trained")
+def xor_trained():
+    from nn import MLP, data, fit
+    from viz import draw_network
+
+    X, y = data.xor()
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    fit(model, X, y, loss="mse", lr=0.1, epochs=300, batch_size=1, shuffle=False, progress=False)
+    return draw_network(model)
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 def write(names=None) -> None:
