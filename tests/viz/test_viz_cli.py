@@ -215,3 +215,22 @@ def test_demo_all_with_a_progress_bar(tmp_path):
         assert (folder / "steps.html").exists() and (folder / "network.svg").exists()
         assert (folder / "loss.svg").exists() and (folder / "graph.svg").exists()
         assert (folder / "boundary.svg").exists() == (name != "house-prices")
+
+
+def test_every_function_matches_pytorch(capsys):
+    torch = pytest.importorskip("torch")
+    expression = ("leaky_relu(-x, 0.1) + relu(x*y) - abs(x)**2 / sqrt(y) + softplus(x)*sigmoid(y)"
+                  " + sin(x)*cos(y) + log(y) - exp(-x) + tanh(x/y) + y**x")
+    code, out, _ = run(capsys, "graph", expression, "--at", "x=2", "y=0.7", "--json")
+    assert code == 0
+    result = json.loads(out)
+    x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    F = torch.nn.functional
+    t = (F.leaky_relu(-x, 0.1) + torch.relu(x * y) - torch.abs(x) ** 2 / torch.sqrt(y)
+         + F.softplus(x) * torch.sigmoid(y) + torch.sin(x) * torch.cos(y)
+         + torch.log(y) - torch.exp(-x) + torch.tanh(x / y) + y ** x)
+    t.backward()
+    assert result["value"] == pytest.approx(t.item(), rel=1e-12)
+    assert result["gradients"]["x"] == pytest.approx(x.grad.item(), rel=1e-12)
+    assert result["gradients"]["y"] == pytest.approx(y.grad.item(), rel=1e-12)
