@@ -70,7 +70,7 @@ def test_matplotlib_svg_has_no_date(name):
 
 
 def test_no_stray_files_in_pictures():
-    expected = {f"{n}.svg" for n in MAKE.FIGURES} | {f"{n}.svg" for n in MAKE.GRAPHS} | {f"{n}.dot" for n in MAKE.GRAPHS}
+    expected = {f"{n}.svg" for n in [*MAKE.FIGURES, *MAKE.GRAPHS]} | {f"{n}.dot" for n in MAKE.GRAPHS}
     present = {p.name for p in PICTURES.iterdir()}
     assert present == expected, (
         f"docs/pictures differs from what make_pictures.py makes: extra {sorted(present - expected)}, "
