@@ -39,12 +39,12 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
         for i in positions:
             if not -len(args) <= i < len(args):
                 raise ValueError(f"grad() argnums {i} is out of range for {len(args)} argument(s)")
-        inputs = list(args)
         for i in positions:
-            if not isinstance(args[i], Value):
-                if not _is_real(args[i]):
-                    raise _type_error(f"grad() argument {i}", args[i])
-                inputs[i] = Value(args[i])
+            if not isinstance(args[i], Value) and not _is_real(args[i]):
+                raise _type_error(f"grad() argument {i}", args[i])
+        # Every number becomes a Value, so f can call Value methods on any of its
+        # arguments; anything else (a list, an option) is passed through as is.
+        inputs = [a if isinstance(a, Value) or not _is_real(a) else Value(a) for a in args]
         # Any Value among the arguments may be traced by an outer grad() (a mixed
         # partial such as grad(grad(f, 0), 1)), so the result must be a Value too.
         want_values = any(isinstance(a, Value) for a in args)

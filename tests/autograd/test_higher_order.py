@@ -214,3 +214,13 @@ def test_create_graph_matches_torch_when_grads_accumulate():
     g.backward()
     (tg,) = torch.autograd.grad(t.grad, t)
     assert x.grad == pytest.approx(float(tg), rel=1e-12)
+
+
+def test_grad_turns_every_number_argument_into_a_value():
+    # y is not differentiated but f calls a Value method on it
+    f = lambda x, y: x * y.sin()  # noqa: E731
+    assert grad(f)(1.0, 2.0) == math.sin(2.0)
+    assert grad(f, argnums=1)(1.5, 2.0) == 1.5 * math.cos(2.0)
+    # non-numbers pass through untouched
+    g = lambda x, scale: x * scale[0]  # noqa: E731
+    assert grad(g)(3.0, [4.0]) == 4.0
