@@ -72,6 +72,14 @@ def _pow(a: Array, b: Array) -> Array:
     return out
 
 
+def _finite(name: str, f: Callable[[Array], Array]) -> Callable[[Array], Array]:
+    def rule(x: Array) -> Array:
+        _domain(np.isfinite(x), ValueError, name + "() needs a finite input, got {!r}", x)
+        return f(x)
+
+    return rule
+
+
 def _sigmoid(x: Array) -> Array:
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -103,8 +111,8 @@ _RULES: Dict[str, Rule] = {
     "sigmoid": (_sigmoid, lambda out, x: (out * (1.0 - out),)),
     "relu": (lambda x: np.where(x > 0, x, 0.0), lambda out, x: ((x > 0).astype(float),)),
     "softplus": (lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))), lambda out, x: (_sigmoid(x),)),
-    "sin": (np.sin, lambda out, x: (np.cos(x),)),
-    "cos": (np.cos, lambda out, x: (-np.sin(x),)),
+    "sin": (_finite("sin", np.sin), lambda out, x: (np.cos(x),)),
+    "cos": (_finite("cos", np.cos), lambda out, x: (-np.sin(x),)),
     "abs": (np.abs, lambda out, x: (np.sign(x),)),
 }
 

@@ -115,3 +115,12 @@ def test_without_numpy_says_which_extra_to_install():
            "x = Value(1.0)\ntry:\n    compile_batched(x * 2, [x])\nexcept ImportError as e:\n    print(e)\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "pip install 'chainrule[fast]'" in out
+
+
+def test_sin_and_cos_of_infinity_raise_like_the_scalar_engine():
+    x = Value(1.0)
+    for name in ("sin", "cos"):
+        with pytest.raises(ValueError, match=name + r"\(\) needs a finite input, got inf"):
+            getattr(Value(math.inf), name)()
+        with pytest.raises(ValueError, match=name + r"\(\) needs a finite input, got inf"):
+            compile_batched(getattr(x, name)(), [x]).forward([[0.0], [math.inf]])
