@@ -74,7 +74,7 @@ def _pow(a: Array, b: Array) -> Array:
 
 def _finite(name: str, f: Callable[[Array], Array]) -> Callable[[Array], Array]:
     def rule(x: Array) -> Array:
-        _domain(np.isfinite(x), ValueError, name + "() needs a finite input, got {!r}", x)
+        _domain(~np.isinf(x), ValueError, name + "() needs a finite input, got {!r}", x)
         return f(x)
 
     return rule
