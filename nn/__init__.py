@@ -12,8 +12,9 @@ has a ``.grad`` you can print, check by hand, or draw.
 """
 
 from . import data, losses, optim
+from .init import Init, constant
 from .io import ModelFileError
-from .layers import ACTIVATIONS, MLP, Init, Layer, Neuron, constant
+from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .module import Module
 from .train import History, accuracy, evaluate, fit, predict, train_step
 from .tutorial import tutorial_names, tutorial_network
