@@ -213,7 +213,7 @@ def standardize(X: Rows, mean: Optional[Sequence[float]] = None,
 
 def _standardize(X: Rows, mean: Optional[Sequence[float]],
                  std: Optional[Sequence[float]]) -> Tuple[Rows, List[float], List[float]]:
-    if not X:
+    if len(X) == 0:
         raise ValueError("standardize() needs at least one row")
     cols = len(X[0])
     if any(len(row) != cols for row in X):

@@ -9,6 +9,7 @@ the bias starts at 0, hidden neurons are ReLU and the last layer is linear.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from autograd import Value
@@ -58,7 +59,7 @@ def _slope(s: Any) -> float:
 
 def _inputs(who: str, nin: int, x: Any) -> List[Any]:
     """``x`` as a list of ``nin`` numbers or Values, or a clear error."""
-    if isinstance(x, (Value, int, float)) and not isinstance(x, bool):
+    if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
         xs: List[Any] = [x]
     elif isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
         raise TypeError(f"{who} expects a sequence of {nin} numbers or Values, got {type(x).__name__}: {x!r}")
@@ -67,7 +68,7 @@ def _inputs(who: str, nin: int, x: Any) -> List[Any]:
     if len(xs) != nin:
         raise ValueError(f"{who} expects {nin} input{'s' if nin != 1 else ''}, got {len(xs)}")
     for i, xi in enumerate(xs):
-        if not isinstance(xi, (Value, int, float)) or isinstance(xi, bool):
+        if not isinstance(xi, (Value, numbers.Real)) or isinstance(xi, bool):
             raise TypeError(f"{who} input {i} must be a number or a Value, got {type(xi).__name__}: {xi!r}")
     return xs
 

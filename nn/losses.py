@@ -21,6 +21,7 @@ with a list of targets. Plus :func:`l2`, the weight penalty.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, Union
 
 from autograd import Value
@@ -37,13 +38,13 @@ Targets = Union[float, Sequence[Any]]
 def _number(who: str, t: Any) -> float:
     if isinstance(t, Value):
         return t.data
-    if isinstance(t, bool) or not isinstance(t, (int, float)):
+    if isinstance(t, bool) or not isinstance(t, numbers.Real):
         raise TypeError(f"{who} targets must be numbers, got {type(t).__name__}: {t!r}")
     return float(t)
 
 
 def _is_seq(x: Any) -> bool:
-    return not isinstance(x, (Value, int, float, str, bytes)) and hasattr(x, "__len__")
+    return not isinstance(x, (Value, numbers.Number, str, bytes)) and hasattr(x, "__len__")
 
 
 def _pairs(who: str, outputs: Any, targets: Any) -> List[Tuple[Any, float]]:
@@ -195,7 +196,7 @@ def _relu(x: Any) -> Any:
 
 
 def _class_index(who: str, t: Any, classes: int) -> int:
-    if isinstance(t, bool) or not isinstance(t, (int, float)) or t != int(t):
+    if isinstance(t, bool) or not isinstance(t, numbers.Real) or t != int(t):
         raise TypeError(f"{who} targets must be class indices (ints), got {type(t).__name__}: {t!r}")
     if not 0 <= t < classes:
         raise ValueError(f"{who} target {int(t)} is not a class index for {classes} scores (0 to {classes - 1})")
@@ -234,14 +235,14 @@ def cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
     1000.0
     """
     who = "cross_entropy()"
-    if isinstance(targets, (int, float)) and not isinstance(targets, bool):
+    if isinstance(targets, numbers.Real) and not isinstance(targets, bool):
         terms = [_one_ce(outputs, targets)]
     else:
         if not _is_seq(targets) or not _is_seq(outputs):
             raise TypeError(f"{who} needs class scores and class indices, got {outputs!r} and {targets!r}")
         if len(outputs) != len(targets):
             raise ValueError(f"{who} got {len(outputs)} samples but {len(targets)} targets")
-        if not outputs:
+        if len(outputs) == 0:
             raise ValueError(f"{who} needs at least one sample, got none")
         terms = [_one_ce(o, t) for o, t in zip(outputs, targets)]
     return _reduce(who, terms, reduction)

@@ -146,7 +146,7 @@ def accuracy(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any],
     """
     if len(X) != len(y):
         raise ValueError(f"accuracy() got {len(X)} rows of X but {len(y)} labels")
-    if not X:
+    if len(X) == 0:
         raise ValueError("accuracy() needs at least one row")
     t = _default_threshold(model) if threshold is None else threshold
     outputs = predict(model, X)
@@ -280,7 +280,7 @@ def fit(
     """
     if len(X) != len(y):
         raise ValueError(f"fit() got {len(X)} rows of X but {len(y)} labels")
-    if not X:
+    if len(X) == 0:
         raise ValueError("fit() needs at least one row of data")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit() epochs must be an int >= 0, got {epochs!r}")

@@ -245,3 +245,18 @@ def test_evaluate_and_predict():
     assert predict(two, [[1.0]]) == [[2.0, 2.0]]
     result = evaluate(two, [[1.0]], [0], "cross_entropy")
     assert result["loss"] == pytest.approx(math.log(2)) and result["accuracy"] == 1.0   # a tie picks class 0
+
+
+def test_numpy_arrays_work_as_data():
+    np = pytest.importorskip("numpy")
+    a, b = model(), model()
+    Xa, Ya = np.array(X), np.array(Y)
+    h_np = fit(a, Xa, Ya, loss="bce_logits", lr=0.2, epochs=2, batch_size=4, validation_data=(Xa, Ya),
+               progress=False)
+    h_list = fit(b, X, Y, loss="bce_logits", lr=0.2, epochs=2, batch_size=4, validation_data=(X, Y),
+                 progress=False)
+    assert h_np.loss == h_list.loss and h_np.val_accuracy == h_list.val_accuracy
+    assert accuracy(a, Xa, Ya) == accuracy(b, X, Y)
+    three = MLP(2, [3], seed=0)
+    assert losses.cross_entropy([three(x) for x in Xa[:2]], Ya[:2]).data > 0      # numpy int labels
+    assert three([np.int64(1), np.float32(0.5)])[0].data == three([1, 0.5])[0].data
