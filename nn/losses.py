@@ -196,11 +196,12 @@ def _relu(x: Any) -> Any:
 
 
 def _class_index(who: str, t: Any, classes: int) -> int:
-    if isinstance(t, bool) or not isinstance(t, numbers.Real) or t != int(t):
+    if isinstance(t, bool) or not isinstance(t, numbers.Real) or float(t) != int(float(t)):
         raise TypeError(f"{who} targets must be class indices (ints), got {type(t).__name__}: {t!r}")
-    if not 0 <= t < classes:
-        raise ValueError(f"{who} target {int(t)} is not a class index for {classes} scores (0 to {classes - 1})")
-    return int(t)
+    index = int(float(t))
+    if not 0 <= index < classes:
+        raise ValueError(f"{who} target {index} is not a class index for {classes} scores (0 to {classes - 1})")
+    return index
 
 
 def _one_ce(scores: Any, target: Any) -> Any:
