@@ -196,7 +196,8 @@ def _relu(x: Any) -> Any:
 
 
 def _class_index(who: str, t: Any, classes: int) -> int:
-    if isinstance(t, bool) or not isinstance(t, numbers.Real) or float(t) != int(float(t)):
+    if (isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t)
+            or float(t) != int(float(t))):
         raise TypeError(f"{who} targets must be class indices (ints), got {type(t).__name__}: {t!r}")
     index = int(float(t))
     if not 0 <= index < classes:

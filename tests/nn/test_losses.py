@@ -87,6 +87,8 @@ def test_get():
     (lambda: losses.hinge(Value(0.5), 2), ValueError, "targets must be \\+1 or -1"),
     (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], 2), ValueError, "target 2 is not a class index"),
     (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], 0.5), TypeError, "class indices"),
+    (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], math.inf), TypeError, "class indices"),
+    (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], math.nan), TypeError, "class indices"),
     (lambda: losses.cross_entropy([[Value(1.0)]], [0, 1]), ValueError, "1 samples but 2 targets"),
     (lambda: losses.cross_entropy(Value(1.0), 0), ValueError, "list of class scores"),
 ])
