@@ -99,6 +99,18 @@ def test_save_is_atomic(tmp_path, model, monkeypatch):
     assert os.listdir(tmp_path) == ["model.json"]             # and no temporary file is left
 
 
+def test_saved_file_has_the_usual_permissions(tmp_path, model):
+    umask = os.umask(0o022)
+    try:
+        model.save(tmp_path / "new.json")
+        assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "new.json").chmod(0o600)
+        model.save(tmp_path / "new.json")                 # overwriting keeps the file's own permissions
+        assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)
+
+
 def test_save_refuses_non_finite_weights(tmp_path, model):
     model.parameters()[3].data = math.nan
     with pytest.raises(ValueError, match="parameter 'layers.0.neurons.1.w.0' is nan"):
