@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from .engine import backprop, topological_order
+from .engine import backprop, backward_order, topological_order
 from .errors import AnomalyError, GradcheckError
 from .functional import grad, gradcheck
 from .mode import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
+from .steps import Step, backprop_steps
 from .tape import Tape, compile
 from .value import Value
 
@@ -43,9 +44,12 @@ __all__ = [
     "GradcheckError",
     "backprop",
     "topological_order",
+    "backward_order",
     "compile",
     "Tape",
     "compile_batched",
+    "Step",
+    "backprop_steps",
 ]
 
 __version__ = "0.1.0"

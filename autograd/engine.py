@@ -14,25 +14,50 @@ from typing import Any, Dict, List, Optional
 from .errors import AnomalyError
 from .mode import state
 
-__all__ = ["topological_order", "backprop", "chain_rule", "describe"]
+__all__ = ["topological_order", "backward_order", "backprop", "backward", "chain_rule", "describe"]
 
 
 def topological_order(root: Any) -> List[Any]:
-    """Every node ``root`` depends on, inputs before the nodes made from them.
+    """Every node ``root`` depends on, inputs before the nodes made from them,
+    first inputs first: the order to read a forward pass in.
 
     An explicit stack replaces recursion, so a chain of a million nodes is as
     fine as a chain of ten.
 
     >>> from autograd import Value
-    >>> x = Value(2.0, label="x")
-    >>> y = (x * x).tanh()
+    >>> x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    >>> y = (x * w + x).tanh()
     >>> [v.label or v.op for v in topological_order(y)]
-    ['x', 'mul', 'tanh']
+    ['x', 'w', 'mul', 'add', 'tanh']
     """
-    # A node is expanded (its inputs pushed) the first time it reaches the top
-    # of the stack, and emitted the next time, when everything above it (its
-    # inputs) has been emitted. No tuples or iterators per node: the stack
-    # holds nodes only. Values hash by identity.
+    return _depth_first(root, first_input_first=True)
+
+
+def backward_order(root: Any) -> List[Any]:
+    """The nodes in the order ``backward()`` visits them: ``root`` first, and each
+    node before everything it was made from, first branches first.
+
+    >>> from autograd import Value
+    >>> x1, w1, x2, w2 = (Value(v, label=n) for v, n in [(2, "x1"), (-3, "w1"), (0, "x2"), (1, "w2")])
+    >>> y = x1 * w1 + x2 * w2
+    >>> [v.label or v.op for v in backward_order(y)]
+    ['add', 'mul', 'x1', 'w1', 'mul', 'x2', 'w2']
+    """
+    order = _depth_first(root, first_input_first=False)
+    order.reverse()
+    return order
+
+
+def _depth_first(root: Any, first_input_first: bool) -> List[Any]:
+    # A topological order (inputs before the nodes made from them), by depth-first
+    # search. A node is expanded (its inputs pushed) the first time it reaches the
+    # top of the stack, and emitted the next time, when everything above it (its
+    # inputs) has been emitted. No tuples or iterators per node: the stack holds
+    # nodes only. Values hash by identity.
+    #
+    # Expanding the first input first lists x, w, x*w: natural for a forward pass.
+    # Expanding the second first gives an order whose reverse walks the first
+    # branch first: natural for the backward pass.
     order: List[Any] = []
     expanded = set()
     emitted = set()
@@ -44,22 +69,22 @@ def topological_order(root: Any) -> List[Any]:
             if node not in emitted:
                 emitted.add(node)
                 order.append(node)
-        else:
-            expanded.add(node)
-            a = node._a
-            if a is not None:
-                if a not in expanded:
-                    stack.append(a)
-                b = node._b
-                if b is not None and b not in expanded:
-                    stack.append(b)
+            continue
+        expanded.add(node)
+        a, b = node._a, node._b
+        if first_input_first:
+            a, b = b, a
+        if a is not None and a not in expanded:
+            stack.append(a)
+        if b is not None and b not in expanded:
+            stack.append(b)
     return order
 
 
 def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) -> None:
     """Fill every node's ``.grad`` with d root / d node, where ``order`` is
-    :func:`topological_order` of the root (the root last) and every ``.grad``
-    starts at zero.
+    :func:`backward_order` of the root, reversed (the root last), and every
+    ``.grad`` starts at zero.
 
     Walks the nodes from the root back to the leaves and, for each edge
     ``node -> parent``, applies the chain rule::
@@ -134,7 +159,7 @@ def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any
     >>> backprop(y)[x], x.grad
     (7.0, 0.0)
     """
-    order = topological_order(root)
+    order = _depth_first(root, first_input_first=False)
     saved = _clear_grads(order)
     try:
         chain_rule(order, seed, create_graph)
@@ -151,7 +176,7 @@ def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any
 def backward(root: Any, seed: Any = 1.0, create_graph: bool = False) -> None:
     """Add d root / d node x ``seed`` to every node's ``.grad``: PyTorch's
     accumulation, so a second call adds again."""
-    order = topological_order(root)
+    order = _depth_first(root, first_input_first=False)
     saved = _clear_grads(order)
     chain_rule(order, seed, create_graph)
     if saved is not None:

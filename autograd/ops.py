@@ -27,11 +27,16 @@ Local = Callable[..., Tuple[Any, ...]]
 class Op:
     """A primitive operation: its name, forward rule and local derivatives.
 
-    >>> MUL.forward(3.0, 4.0), MUL.local(12.0, 3.0, 4.0)
-    (12.0, (4.0, 3.0))
+    ``formula`` spells each local derivative for people: ``{a}``, ``{b}`` are
+    the inputs' names (bracketed when they are expressions), ``{A}`` the first
+    input's bare name (inside a function's brackets), ``{o}`` the output's. It is
+    text only, for explanations and pictures; the numbers come from ``local``.
+
+    >>> MUL.forward(3.0, 4.0), MUL.local(12.0, 3.0, 4.0), MUL.formula
+    (12.0, (4.0, 3.0), ('{b}', '{a}'))
     """
 
-    __slots__ = ("name", "symbol", "arity", "forward", "local", "param")
+    __slots__ = ("name", "symbol", "arity", "forward", "local", "formula", "param")
 
     def __init__(
         self,
@@ -40,6 +45,7 @@ class Op:
         arity: int,
         forward: Callable[..., float],
         local: Local,
+        formula: Tuple[str, ...] = (),
         param: Optional[float] = None,
     ) -> None:
         self.name = name
@@ -47,6 +53,7 @@ class Op:
         self.arity = arity
         self.forward = forward
         self.local = local
+        self.formula = formula
         self.param = param
 
     def __repr__(self) -> str:
@@ -185,24 +192,25 @@ def _pow_locals(out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
 
 
 # --- the table ---------------------------------------------------------------------
-#   name        symbol  arity forward             local: d out / d input(s)
+#      name, symbol, arity, forward, local: d out / d input(s) and the same as formulas
 
-ADD = Op("add", "+", 2, operator.add, lambda out, a, b: (1.0, 1.0))
-SUB = Op("sub", "-", 2, operator.sub, lambda out, a, b: (1.0, -1.0))
-MUL = Op("mul", "*", 2, operator.mul, lambda out, a, b: (b, a))
-DIV = Op("div", "/", 2, _div_fwd, lambda out, a, b: (1.0 / b, -out / b))
-POW = Op("pow", "**", 2, _pow_fwd, _pow_locals)
-NEG = Op("neg", "neg", 1, operator.neg, lambda out, x: (-1.0,))
-EXP = Op("exp", "exp", 1, _exp_fwd, lambda out, x: (out,))
-LOG = Op("log", "log", 1, _log_fwd, lambda out, x: (1.0 / x,))
-SQRT = Op("sqrt", "sqrt", 1, _sqrt_fwd, lambda out, x: (_singular_div(0.5, out),))
-TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid_fwd, lambda out, x: (out * (1.0 - out),))
-RELU = Op("relu", "relu", 1, _relu_fwd, lambda out, x: (1.0 if x > 0 else 0.0,))
-SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),))
-SIN = Op("sin", "sin", 1, _sin_fwd, lambda out, x: (_cos(x),))
-COS = Op("cos", "cos", 1, _cos_fwd, lambda out, x: (-_sin(x),))
-ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),))
+ADD = Op("add", "+", 2, operator.add, lambda out, a, b: (1.0, 1.0), ("1", "1"))
+SUB = Op("sub", "-", 2, operator.sub, lambda out, a, b: (1.0, -1.0), ("1", "-1"))
+MUL = Op("mul", "*", 2, operator.mul, lambda out, a, b: (b, a), ("{b}", "{a}"))
+DIV = Op("div", "/", 2, _div_fwd, lambda out, a, b: (1.0 / b, -out / b), ("1/{b}", "-{a}/{b}²"))
+POW = Op("pow", "**", 2, _pow_fwd, _pow_locals, ("{b}·{a}^({b}-1)", "{o}·log({A})"))
+NEG = Op("neg", "neg", 1, operator.neg, lambda out, x: (-1.0,), ("-1",))
+EXP = Op("exp", "exp", 1, _exp_fwd, lambda out, x: (out,), ("exp({A})",))
+LOG = Op("log", "log", 1, _log_fwd, lambda out, x: (1.0 / x,), ("1/{a}",))
+SQRT = Op("sqrt", "sqrt", 1, _sqrt_fwd, lambda out, x: (_singular_div(0.5, out),), ("1/(2·sqrt({A}))",))
+TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), ("1 - tanh({A})²",))
+SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid_fwd, lambda out, x: (out * (1.0 - out),),
+             ("sigmoid({A})·(1 - sigmoid({A}))",))
+RELU = Op("relu", "relu", 1, _relu_fwd, lambda out, x: (1.0 if x > 0 else 0.0,), ("1 if {a} > 0 else 0",))
+SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),), ("sigmoid({A})",))
+SIN = Op("sin", "sin", 1, _sin_fwd, lambda out, x: (_cos(x),), ("cos({A})",))
+COS = Op("cos", "cos", 1, _cos_fwd, lambda out, x: (-_sin(x),), ("-sin({A})",))
+ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),), ("sign({A})",))
 
 #: A leaf made from a plain number inside an expression (the ``2`` in ``x * 2``).
 CONSTANT = Op("constant", "const", 0, float, lambda out: ())
@@ -219,6 +227,7 @@ def pow_const(n: float) -> Op:
         "pow", f"**{n:g}", 1,
         lambda x: _pow_fwd(x, n),
         lambda out, x: (_power_rule(x, n),),
+        formula=(f"{n:g}·{{a}}^{n - 1:g}",),
         param=n,
     )
 
@@ -235,6 +244,7 @@ def leaky_relu_op(slope: float) -> Op:
         "leaky_relu", "leaky_relu", 1,
         lambda x: x if x > 0 else slope * x,
         lambda out, x: (1.0 if x > 0 else slope,),
+        formula=(f"1 if {{a}} > 0 else {slope:g}",),
         param=slope,
     )
 

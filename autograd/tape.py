@@ -15,7 +15,7 @@ import builtins
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import ops
-from .engine import topological_order
+from .engine import backward_order
 from .value import Value
 
 __all__ = ["Tape", "compile"]
@@ -48,7 +48,8 @@ class Tape:
     def __init__(self, root: Value) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"compile() needs a Value, got {type(root).__name__}")
-        order = topological_order(root)
+        order = backward_order(root)
+        order.reverse()  # the chain rule's own order, so replays match backward() bit for bit
         self.root = root
         #: The leaves the tape reads (Values you made, not the constants numbers became).
         self.leaves: List[Value] = [v for v in order if v._a is None and v._fn is not ops.CONSTANT]

@@ -17,6 +17,8 @@ from typing import Any, Optional
 
 import graphviz
 
+from autograd.steps import fmt  # noqa: F401  (re-exported for viz modules)
+
 __all__ = ["Graph", "GraphvizNotFound", "dot_available", "fmt", "html_text", "plain_text", "shade", "svg"]
 
 INSTALL_HINT = (
@@ -146,20 +148,6 @@ def tooltip_text(s: str) -> str:
     """``s`` for a tooltip: one line; backslashes become a look-alike, because
     Graphviz expands escapes in tooltips differently from version to version."""
     return graphviz.nohtml(plain_text(s.replace("\n", " ")).replace("\\", "\u29f5"))
-
-
-def fmt(x: Any, digits: int = 4) -> str:
-    """A number with ``digits`` significant digits (a Value shows its data).
-
-    >>> fmt(0.70710678), fmt(-3.0), fmt(1234567.0), fmt(-0.0)
-    ('0.7071', '-3', '1.235e+06', '0')
-    """
-    if not isinstance(x, (int, float)):
-        x = getattr(x, "data", x)
-    x = float(x)
-    if x == 0:
-        x = 0.0  # no "-0"
-    return format(x, f".{digits}g")
 
 
 # --- colour -----------------------------------------------------------------------------

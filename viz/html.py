@@ -31,7 +31,7 @@ def forward_lines(root: Value, digits: int = 4) -> List[str]:
     >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
     >>> n = x * w + 1; n.label = "n"
     >>> forward_lines(n.tanh())
-    ['w = -3', 'x = 2', 'v3 = x * w = -6', 'n = v3 + 1 = -5', 'L = tanh(n) = -0.9999']
+    ['x = 2', 'w = -3', 'v2 = x * w = -6', 'n = v2 + 1 = -5', 'L = tanh(n) = -0.9999']
     """
     from autograd import topological_order
 

@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, topological_order
+from autograd import Value, backward_order, topological_order
 from autograd.demo import neuron
 from viz import Step, backprop_steps, local_rule, node_names
 
 
 def expected_order(root):
     """(node, parent, position) in the order the engine applies the chain rule."""
-    return [(node, p, k) for node in reversed(topological_order(root)) for k, p in enumerate(node.parents)]
+    return [(node, p, k) for node in backward_order(root) for k, p in enumerate(node.parents)]
 
 
 def test_one_step_per_edge_in_backward_order_with_every_field():
