@@ -8,7 +8,7 @@ EXTRAS := test,plot,fast,torch,bench,lint
 .PHONY: help install test demo lint bench docs graphviz chromium clean
 
 help:
-	@echo "make demo   - a worked chain-rule example, printed with its gradients"
+	@echo "make demo   - train the demos and write their pictures to out/ (open out/index.html)"
 	@echo "make test   - set up .venv and run every test and doctest"
 	@echo "make lint   - ruff and mypy"
 	@echo "make docs   - regenerate the pictures in docs/pictures"
@@ -60,8 +60,8 @@ chromium:
 test: install graphviz chromium
 	$(BIN)/python -m pytest
 
-demo: install
-	$(BIN)/python -m autograd.demo
+demo: install graphviz
+	$(BIN)/chainrule demo all --out out/
 
 docs: install graphviz
 	$(BIN)/python docs/make_pictures.py
