@@ -10,10 +10,10 @@ micrograd's order.
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 import os
+import types
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from autograd import Value
@@ -44,8 +44,36 @@ class _ClassOrInstanceMethod:
 
     def __get__(self, obj: Any, objtype: Any = None) -> Callable[..., Any]:
         if obj is None:
-            return functools.partial(self.on_class, objtype)
-        return functools.partial(self.on_instance, obj)
+            return types.MethodType(self.on_class, objtype)
+        return types.MethodType(self.on_instance, obj)
+
+
+def _load_new(cls: Type[M], path: PathLike) -> M:
+    """Build a new model from a file written by ``save``: its class, architecture and weights.
+
+    ``MLP.load(path)`` (on the class) returns a new model; ``model.load(path)``
+    (on a model) loads the file's weights into that model instead, like
+    ``load_weights``. Either way a bad file raises an error naming the file and
+    the problem.
+    """
+    data = _io.read(path)
+    name = data["class"]
+    target = cls if name == cls.__name__ else _REGISTRY.get(name)
+    if target is None or not issubclass(target, cls):
+        raise _io.ModelFileError(path, f"the file holds a {name}, not a {cls.__name__}")
+    if data["config"] is None:
+        raise _io.ModelFileError(
+            path, f"the file has no architecture ({name} has no get_config()); "
+            f"build the model yourself and call model.load({str(path)!r})")
+    try:
+        model = target.from_config(data["config"])
+    except (TypeError, ValueError) as e:
+        raise _io.ModelFileError(path, f"its {name} config {data['config']!r} is invalid: {e}") from None
+    try:
+        model.load_state_dict(data["state"])
+    except (TypeError, ValueError) as e:
+        raise _io.ModelFileError(path, str(e)) from None
+    return model
 
 
 class Module:
@@ -234,36 +262,7 @@ class Module:
             raise _io.ModelFileError(path, str(e)) from None
         return self
 
-    load = _ClassOrInstanceMethod(lambda cls, path: _load_new(cls, path), load_weights)
-    load.__doc__ = """Read a file written by :meth:`save`.
-
-    On the class, ``MLP.load(path)`` builds and returns a new model from the
-    file's architecture and weights. On an instance, ``model.load(path)`` loads
-    the weights into that model and returns it (see :meth:`load_weights`).
-    Either way a bad file raises an error naming the file and the problem.
-    """
-
-
-def _load_new(cls: Type[M], path: PathLike) -> M:
-    """``cls.load(path)``: a new model built from the file's class, config and weights."""
-    data = _io.read(path)
-    name = data["class"]
-    target = cls if name == cls.__name__ else _REGISTRY.get(name)
-    if target is None or not issubclass(target, cls):
-        raise _io.ModelFileError(path, f"the file holds a {name}, not a {cls.__name__}")
-    if data["config"] is None:
-        raise _io.ModelFileError(
-            path, f"the file has no architecture ({name} has no get_config()); "
-            f"build the model yourself and call model.load({str(path)!r})")
-    try:
-        model = target.from_config(data["config"])
-    except (TypeError, ValueError) as e:
-        raise _io.ModelFileError(path, f"its {name} config {data['config']!r} is invalid: {e}") from None
-    try:
-        model.load_state_dict(data["state"])
-    except (TypeError, ValueError) as e:
-        raise _io.ModelFileError(path, str(e)) from None
-    return model
+    load = _ClassOrInstanceMethod(_load_new, load_weights)
 
 
 def _collect_item(name: str, item: Any, found: List[Tuple[str, Value]], seen: set) -> None:
