@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from .engine import backprop, backward_order, topological_order
 from .errors import AnomalyError, GradcheckError
+from .explain import explain
 from .functional import grad, gradcheck
 from .mode import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
 from .steps import Step, backprop_steps
@@ -50,6 +51,7 @@ __all__ = [
     "compile_batched",
     "Step",
     "backprop_steps",
+    "explain",
 ]
 
 __version__ = "0.1.0"

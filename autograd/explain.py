@@ -117,9 +117,9 @@ def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digi
     >>> L = h + x; L.label = "L"
     >>> print(explain(L))
     dL/dh += dL/dL * dL/dh = 1.0 * 1.0 = 1.0
+    dL/dx += dL/dL * dL/dx = 1.0 * 1.0 = 1.0
     dL/dx += dL/dh * dh/dx = 1.0 * 3.0 = 3.0
     dL/dw += dL/dh * dh/dw = 1.0 * 2.0 = 2.0
-    dL/dx += dL/dL * dL/dx = 1.0 * 1.0 = 1.0
 
     ``x`` reaches ``L`` along two paths, directly and through ``h``:
 
