@@ -72,6 +72,13 @@ def test_neuron_graph_is_drawn_inline(executed):
     assert "o = 0.7071, do/dw1 = 1.0000, do/dx1 = -1.5000" in text_of(cell)
 
 
+def test_backward_pass_is_explained(executed):
+    nb, _ = executed
+    text = text_of(tagged(nb, "explain"))
+    assert "do/dw1 += do/dv2 * dv2/dw1 = 0.5 * 2.0 = 1.0" in text
+    assert "do/dw1 = 1.0, which is w1.grad" in text
+
+
 def test_training_shows_a_live_loss_curve_and_learns(executed):
     nb, workdir = executed
     cell = tagged(nb, "train")
