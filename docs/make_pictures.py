@@ -273,6 +273,23 @@ def xor_trained():
     return draw_network(model)
 
 
+# --- to-pytorch.md -------------------------------------------------------------------------------
+
+@graph("torch-xor-step")
+def torch_xor_step():
+    import torch
+
+    from nn import MLP, tutorial_network
+    from viz import draw_network
+
+    net = tutorial_network().to_torch()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    prediction = net(torch.tensor([[0.0, 0.0]], dtype=torch.float64))
+    (0.5 * (prediction - 0.0).pow(2).sum()).backward()
+    opt.step()
+    return draw_network(MLP.from_torch(net), x=[0.0, 0.0])
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 def write(names=None) -> None:

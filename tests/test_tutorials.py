@@ -73,6 +73,13 @@ def test_index_lists_every_tutorial():
     assert len(listed) >= 6
 
 
+def test_every_link_in_the_index_resolves():
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    for target in LINK.findall(index):
+        assert (DOCS / target).exists(), f"docs/index.md links to {target}, which does not exist"
+    assert "examples/quickstart.ipynb" in index and (ROOT / "examples" / "quickstart.ipynb").exists()
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_pages_link_to_existing_pages(name):
     text = (DOCS / name).read_text(encoding="utf-8")
