@@ -200,6 +200,7 @@ class BatchedTape:
         self.shared = [v for v in order if v.is_leaf and not v.is_constant and v not in input_set]
         self.size = len(order)
         self._root = len(order) - 1
+        self._index = index
         self._input_rows = np.array([index[v] for v in self.inputs], dtype=int)
         self._shared_rows = np.array([index[v] for v in self.shared], dtype=int)
         self._constants = [(index[v], v.data) for v in order if v.is_constant]
@@ -239,6 +240,22 @@ class BatchedTape:
             V[group.out] = group.forward(*[V[column] for column in group.inputs])
         self._values = V
         return V[self._root].copy()
+
+    def value(self, node: Value) -> Array:
+        """``node``'s value for every row of the last :meth:`forward` (any node of the graph).
+
+        >>> from autograd import Value, compile_batched
+        >>> x = Value(0.0); h = x * 2; y = h + 1
+        >>> tape = compile_batched(y, [x]); _ = tape.forward([[1.0], [5.0]])
+        >>> tape.value(h).tolist()
+        [2.0, 10.0]
+        """
+        if self._values is None:
+            raise RuntimeError("value() needs a forward() first")
+        try:
+            return self._values[self._index[node]].copy()
+        except KeyError:
+            raise ValueError(f"value(): {node!r} is not a node of this tape's graph") from None
 
     def backward(self, weights: Any = 1.0) -> None:
         """Add sum over rows of ``weights[row]`` x d root[row] / d leaf to each shared

@@ -55,6 +55,7 @@ class Tape:
         self.leaves: List[Value] = [v for v in order if v._a is None and v._fn is not ops.CONSTANT]
         self.size = len(order)
         self._nodes = order
+        self._position = {node: i for i, node in enumerate(order)}
         self._values: Optional[Tuple[float, ...]] = None
         self._forward, self._backward = _generate(order, self.leaves)
 
@@ -67,6 +68,22 @@ class Tape:
         """
         self._values = self._forward()
         return self._values[-1]
+
+    def value(self, node: Value) -> float:
+        """``node``'s value in the last :meth:`forward` (any node of the graph).
+
+        >>> from autograd import Value, compile
+        >>> x = Value(1.0); h = x * 2; tape = compile(h + 1)
+        >>> x.data = 4.0; _ = tape.forward(); tape.value(h), h.data
+        (8.0, 2.0)
+        """
+        if self._values is None:
+            self.forward()
+        assert self._values is not None
+        try:
+            return self._values[self._position[node]]
+        except KeyError:
+            raise ValueError(f"value(): {node!r} is not a node of this tape's graph") from None
 
     def backward(self, gradient: float = 1.0) -> None:
         """Add d root / d leaf x ``gradient`` to every leaf's ``.grad``, exactly

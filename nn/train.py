@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 from autograd import Value, no_grad
 
 from . import losses as _losses
+from .engines import choose_engine, make_engine
 from .module import Module
 from .optim import SGD, Optimizer, Schedule
 
@@ -48,12 +49,13 @@ class History(dict):
     - ``val_loss``, ``val_accuracy``: on ``validation_data`` after each epoch
       (None without it);
     - ``seconds``: wall-clock time of the whole run;
+    - ``engine``: the engine that ran the steps (see :mod:`nn.engines`);
     - one more entry per metric function, under the function's name (also in ``metrics``).
 
     >>> h = History()
     >>> h.loss.append(0.5)
     >>> h["loss"], h.epochs, sorted(h)
-    ([0.5], 1, ['accuracy', 'loss', 'lr', 'seconds', 'val_accuracy', 'val_loss'])
+    ([0.5], 1, ['accuracy', 'engine', 'loss', 'lr', 'seconds', 'val_accuracy', 'val_loss'])
     """
 
     loss = _field("loss", "Training loss per epoch.")
@@ -62,9 +64,11 @@ class History(dict):
     val_loss = _field("val_loss", "Validation loss per epoch, or None.")
     val_accuracy = _field("val_accuracy", "Validation accuracy per epoch, or None.")
     seconds = _field("seconds", "Wall-clock seconds of the run.")
+    engine = _field("engine", "The engine that ran the steps: 'plain', 'tape' or 'batched'.")
 
     def __init__(self) -> None:
-        super().__init__(loss=[], accuracy=None, lr=[], val_loss=None, val_accuracy=None, seconds=0.0)
+        super().__init__(loss=[], accuracy=None, lr=[], val_loss=None, val_accuracy=None, seconds=0.0,
+                         engine="plain")
         self._metric_names: List[str] = []
 
     @property
@@ -250,6 +254,7 @@ def fit(
     validation_data: Optional[Tuple[Sequence[Any], Sequence[Any]]] = None,
     progress: bool = True,
     callback: Optional[Callable[[int, History], Any]] = None,
+    engine: str = "auto",
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent; returns a :class:`History`.
 
@@ -270,6 +275,8 @@ def fit(
     - ``validation_data``: ``(X_val, y_val)`` measured after every epoch.
     - ``progress``: a tqdm progress bar (on stderr); ``progress=False`` hides it.
     - ``callback(epoch, history)``: called after each epoch; return True to stop.
+    - ``engine``: ``"auto"`` (the fastest that applies), ``"plain"``, ``"tape"``
+      or ``"batched"`` (see :mod:`nn.engines`); ``history.engine`` says which ran.
 
     >>> from nn import MLP, data
     >>> X, y = data.xor()
@@ -310,7 +317,10 @@ def fit(
     n = len(X)
     size = n if batch_size is None else min(batch_size, n)
 
+    used = choose_engine(engine, loss, size, n)
+    stepper = make_engine(used, model, loss, loss_fn, optimizer, l2, params, X, y)
     history = History()
+    history.engine = used
     if "accuracy" in wanted:
         history.accuracy = []
     if validation_data is not None:
@@ -328,7 +338,7 @@ def fit(
     from tqdm.auto import tqdm
 
     start = time.perf_counter()
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
+    bar = tqdm(range(epochs), desc=f"fit ({used})", unit="epoch", disable=not progress)
     for epoch in bar:
         if schedule is not None and not isinstance(schedule, Schedule):
             optimizer.lr = float(schedule(epoch))
@@ -340,7 +350,7 @@ def fit(
         for i in range(0, n, size):
             rows = order[i:i + size]
             xb, yb = [X[r] for r in rows], [y[r] for r in rows]
-            value, outputs = train_step(model, xb, yb, loss_fn, optimizer, l2, params)
+            value, outputs = stepper.step(xb, yb)
             total += value * len(rows)
             if history.accuracy is not None:
                 correct += sum(_correct(o, t, threshold) for o, t in zip(outputs, yb))

@@ -90,7 +90,8 @@ def test_history():
     assert h.lr == [0.2] * 5 and h.seconds > 0
     assert all(0 <= a <= 1 for a in h.accuracy)
     assert repr(h).startswith("History(5 epochs, loss ")
-    assert set(h) == {"loss", "accuracy", "lr", "val_loss", "val_accuracy", "seconds"}
+    assert set(h) == {"loss", "accuracy", "lr", "val_loss", "val_accuracy", "seconds", "engine"}
+    assert h.engine == "plain"  # 4 rows: below the batched engine's minimum
     assert json.loads(json.dumps(h))["loss"] == h.loss
     with pytest.raises(KeyError):
         h["nothing"]
