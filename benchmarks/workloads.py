@@ -99,26 +99,19 @@ def tape_stepper() -> Callable[[int], float]:
 
 
 def batched_stepper() -> Callable[[int], float]:
-    """Trace one sample's loss once; each step runs it over all 100 rows with NumPy."""
-    from autograd import Value, compile, compile_batched
+    """The step ``fit(..., engine="batched")`` runs: one sample's loss traced once,
+    run over all 100 rows with NumPy, then the optimizer's update."""
+    from nn import optim
+    from nn.engines import BatchedEngine
 
     model, (X, y) = chainrule_model(), moons()
-    x0, x1, label = Value(0.0), Value(0.0), Value(1.0)
-    per_sample = compile_batched((1 + -label * model([x0, x1])).relu(), [x0, x1, label])
     params = model.parameters()
-    regulariser = compile(ALPHA * sum(p * p for p in params))
-    rows = [[a, b, float(c)] for (a, b), c in zip(X, y)]
+    opt = optim.SGD(params, lr=1.0)
+    engine = BatchedEngine(model, "hinge", opt, ALPHA, params, X[0])
 
     def step(k: int) -> float:
-        loss = float(per_sample.forward(rows).mean()) + regulariser.forward()
-        for p in params:
-            p.grad = 0.0
-        per_sample.backward(weights=1.0 / len(rows))
-        regulariser.backward()
-        lr = learning_rate(k)
-        for p in params:
-            p.data -= lr * p.grad
-        return loss
+        opt.lr = learning_rate(k)
+        return engine.step(X, y)[0]
 
     return step
 
