@@ -17,7 +17,7 @@ import math
 from typing import Any, Dict, List, Optional, Tuple
 
 from .engine import topological_order
-from .steps import Step, backprop_steps, node_names
+from .steps import Step, _d, backprop_steps, node_names
 from .value import Value
 
 __all__ = ["explain"]
@@ -37,12 +37,6 @@ def _num(x: Any, digits: int) -> str:
     if not math.isfinite(x):
         return repr(x)
     return repr(float(format(x, f".{digits}g")) + 0.0)
-
-
-def _d(name: str) -> str:
-    """A name ready to follow a ``d``: bracketed unless it is a plain word."""
-    plain = name.replace("_", "").replace(".", "").replace("#", "")
-    return name if plain.isalnum() else f"({name})"
 
 
 def _expression(node: Value, names: Dict[Value, str], digits: int) -> str:
