@@ -138,3 +138,25 @@ def test_compile_needs_a_value():
 def test_repr():
     x = Value(1.0)
     assert repr(compile(x * x + 1)) == "<Tape of 4 nodes, 1 leaves>"
+
+
+@pytest.mark.parametrize("name", sorted(__import__("autograd.tape", fromlist=["INLINE_LOCALS"]).INLINE_LOCALS))
+def test_inlined_local_derivatives_are_the_op_tables_bit_for_bit(name):
+    from autograd import ops
+    from autograd.tape import INLINE_LOCALS
+
+    op = ops.OPS[name]
+    rng = random.Random(name)
+    points = [0.0, -0.0, 1.0, -1.0, 1e-300, -3.5, 2.0 ** 60] + [rng.uniform(-5, 5) for _ in range(200)]
+    for a in points:
+        for b in (rng.uniform(-3, 3), 0.0, -2.0) if op.arity == 2 else (None,):
+            args = (a,) if b is None else (a, b)
+            try:
+                out = op.forward(*args)
+            except (ValueError, ZeroDivisionError, OverflowError):
+                continue
+            want = op.local(out, *args)
+            env = {"o": out, "a": a, "b": b}
+            got = tuple(eval(e.format(o="o", a="a", b="b"), {}, env) for e in INLINE_LOCALS[name])
+            assert [math.copysign(1, x) for x in got] == [math.copysign(1, x) for x in want]
+            assert got == want, (name, args)
