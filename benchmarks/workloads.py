@@ -179,3 +179,12 @@ def chain(Value: Any, n: int) -> Tuple[Any, Any]:
     for i in range(n):
         y = y * 1.0000001 if i % 2 else y + 0.5
     return x, y
+
+
+def leaf_chain(Value: Any, n: int) -> Tuple[Any, Any]:
+    """A chain of ``n`` op nodes whose other operand is one of two Value leaves: y = y * a or y + b."""
+    x, a, b = Value(1.0), Value(1.0000001), Value(0.5)
+    y = x
+    for i in range(n):
+        y = y * a if i % 2 else y + b
+    return x, y
