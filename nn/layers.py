@@ -58,7 +58,8 @@ def _slope(s: Any) -> float:
 
 
 def _inputs(who: str, nin: int, x: Any) -> List[Any]:
-    """``x`` as a list of ``nin`` numbers or Values, or a clear error."""
+    """``x`` as a list of ``nin`` Values (numbers become input Values ``x0``, ``x1``, ...),
+    or a clear error."""
     if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
         xs: List[Any] = [x]
     elif isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
@@ -68,8 +69,13 @@ def _inputs(who: str, nin: int, x: Any) -> List[Any]:
     if len(xs) != nin:
         raise ValueError(f"{who} expects {nin} input{'s' if nin != 1 else ''}, got {len(xs)}")
     for i, xi in enumerate(xs):
-        if not isinstance(xi, (Value, numbers.Real)) or isinstance(xi, bool):
+        if isinstance(xi, Value):
+            continue
+        if not isinstance(xi, numbers.Real) or isinstance(xi, bool):
             raise TypeError(f"{who} input {i} must be a number or a Value, got {type(xi).__name__}: {xi!r}")
+        # One input Value per number, shared by every neuron that reads it (rather
+        # than a constant per neuron), labelled so pictures show it as input x<i>.
+        xs[i] = Value(xi, label=f"x{i}")
     return xs
 
 
