@@ -75,7 +75,7 @@ def _inputs(who: str, nin: int, x: Any) -> List[Any]:
             raise TypeError(f"{who} input {i} must be a number or a Value, got {type(xi).__name__}: {xi!r}")
         # One input Value per number, shared by every neuron that reads it (rather
         # than a constant per neuron), labelled so pictures show it as input x<i>.
-        xs[i] = Value(xi, label=f"x{i}")
+        xs[i] = Value(float(xi), label=f"x{i}")
     return xs
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from autograd import Value, no_grad
 
-__all__ = ["plot_loss", "plot_decision_boundary"]
+__all__ = ["plot_loss", "plot_decision_boundary", "SVGPath"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -63,7 +63,7 @@ def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: 
     (``"val_loss"``, ``"accuracy"``, ``"val_accuracy"`` are drawn too), or a
     plain list of losses. ``logy`` puts the loss on a log scale; by default
     when every loss is positive and they span more than two decades. Returns
-    the path.
+    the path (an :class:`SVGPath`, which Jupyter shows as the picture).
 
     >>> import os, tempfile
     >>> path = plot_loss([1.0, 0.5, 0.3, 0.2], os.path.join(tempfile.mkdtemp(), "loss.svg"))
@@ -107,8 +107,21 @@ def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: 
         return _save(fig, path)
 
 
-def _save(fig: Any, path: PathLike) -> pathlib.Path:
-    out = pathlib.Path(path)
+class SVGPath(type(pathlib.Path())):  # type: ignore[misc]
+    """The path of the SVG file a plot wrote; Jupyter shows it inline as the picture.
+
+    >>> import os, tempfile
+    >>> path = plot_loss([3.0, 1.0], os.path.join(tempfile.mkdtemp(), "loss.svg"))
+    >>> isinstance(path, pathlib.Path), path.name, "<svg" in path._repr_svg_()
+    (True, 'loss.svg', True)
+    """
+
+    def _repr_svg_(self) -> str:
+        return self.read_text(encoding="utf-8")
+
+
+def _save(fig: Any, path: PathLike) -> SVGPath:
+    out = SVGPath(path)
     fig.savefig(out, format="svg", metadata={"Date": None})
     return out
 
