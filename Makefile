@@ -70,7 +70,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 lint: install
-	$(BIN)/ruff check autograd nn viz tests
+	$(BIN)/ruff check autograd nn viz tests benchmarks docs
 	$(BIN)/mypy
 
 clean:
