@@ -8,9 +8,7 @@
 (10.0, 7.0)
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Sequence
+import typing as _typing
 
 from .engine import backprop, backward_order, topological_order
 from .errors import AnomalyError, GradcheckError
@@ -21,11 +19,11 @@ from .steps import Step, backprop_steps
 from .tape import Tape, compile
 from .value import Value
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from .batched import BatchedTape
 
 
-def compile_batched(root: Value, inputs: Sequence[Value]) -> BatchedTape:
+def compile_batched(root: Value, inputs: "_typing.Sequence[Value]") -> "BatchedTape":
     """Trace one sample's graph to run over whole batches with NumPy
     (see :class:`autograd.batched.BatchedTape`; needs ``chainrule[fast]``)."""
     from .batched import compile_batched as _compile_batched

@@ -7,6 +7,7 @@ from typing import Any, Callable, Sequence, Tuple, Union
 
 from .engine import backprop
 from .errors import GradcheckError
+from .mode import enable_grad
 from .value import Value, _is_real, _type_error
 
 __all__ = ["grad", "gradcheck"]
@@ -20,7 +21,8 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
 
     Floats in give a float out; Values in give a Value out, itself
     differentiable, so ``grad`` composes to any order. ``.grad`` fields are
-    never touched.
+    never touched, keyword arguments go to ``f`` as they are, and an
+    enclosing ``no_grad()`` does not stop it (as ``torch.func.grad``).
 
     >>> f = lambda x: x ** 3
     >>> grad(f)(2.0), grad(grad(f))(2.0), grad(grad(grad(f)))(2.0)
@@ -35,7 +37,7 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
     if not positions or not all(isinstance(i, int) and not isinstance(i, bool) for i in positions):
         raise TypeError(f"grad() argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
 
-    def derivative(*args: Any) -> Any:
+    def derivative(*args: Any, **kwargs: Any) -> Any:
         for i in positions:
             if not -len(args) <= i < len(args):
                 raise ValueError(f"grad() argnums {i} is out of range for {len(args)} argument(s)")
@@ -48,13 +50,14 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
         # Any Value among the arguments may be traced by an outer grad() (a mixed
         # partial such as grad(grad(f, 0), 1)), so the result must be a Value too.
         want_values = any(isinstance(a, Value) for a in args)
-        out = f(*inputs)
-        if isinstance(out, Value):
-            grads = backprop(out, 1.0, create_graph=want_values)
-        elif _is_real(out):
-            grads = {}  # f does not depend on its inputs at all
-        else:
-            raise TypeError(f"grad() needs f to return a Value or a number, got {type(out).__name__}")
+        with enable_grad():  # a derivative needs the graph, even when called inside no_grad()
+            out = f(*inputs, **kwargs)
+            if isinstance(out, Value):
+                grads = backprop(out, 1.0, create_graph=want_values)
+            elif _is_real(out):
+                grads = {}  # f does not depend on its inputs at all
+            else:
+                raise TypeError(f"grad() needs f to return a Value or a number, got {type(out).__name__}")
         results: list = []
         for i in positions:
             g = grads.get(inputs[i], 0.0)

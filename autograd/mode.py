@@ -6,8 +6,9 @@ both context managers restore the previous setting on exit, so they nest.
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable, Iterator, List, Optional
 
 __all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "is_anomaly_enabled"]
 
@@ -23,9 +24,34 @@ class _Mode:
 state = _Mode()
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Record no graph inside the block (also usable as a decorator).
+class _GradSwitch:
+    """Set whether ops record a graph inside a ``with`` block or a decorated function."""
+
+    _enabled = True
+
+    def __init__(self, func: Optional[Callable[..., Any]] = None) -> None:
+        self._func = func
+        self._previous: List[bool] = []
+        if func is not None:
+            functools.update_wrapper(self, func)
+
+    def __enter__(self) -> None:
+        self._previous.append(state.grad_enabled)
+        state.grad_enabled = self._enabled
+
+    def __exit__(self, *exc: Any) -> None:
+        state.grad_enabled = self._previous.pop()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._func is None:  # @no_grad(): decorate the function given now
+            (func,) = args
+            return type(self)(func)
+        with self:  # @no_grad: run the decorated function
+            return self._func(*args, **kwargs)
+
+
+class no_grad(_GradSwitch):
+    """Record no graph inside the block; also a decorator, with or without ``()``.
 
     Results are plain leaves: cheap to make, nothing to backpropagate.
 
@@ -35,18 +61,18 @@ def no_grad() -> Iterator[None]:
     ...     y = x * x
     >>> y.data, y.parents
     (9.0, ())
+    >>> @no_grad
+    ... def square(v):
+    ...     return v * v
+    >>> square(x).parents
+    ()
     """
-    previous = state.grad_enabled
-    state.grad_enabled = False
-    try:
-        yield
-    finally:
-        state.grad_enabled = previous
+
+    _enabled = False
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
-    """Record the graph again inside a ``no_grad`` block.
+class enable_grad(_GradSwitch):
+    """Record the graph again inside a ``no_grad`` block (also a decorator).
 
     >>> from autograd import Value, no_grad, enable_grad
     >>> x = Value(3.0)
@@ -56,12 +82,8 @@ def enable_grad() -> Iterator[None]:
     >>> len(y.parents)
     2
     """
-    previous = state.grad_enabled
-    state.grad_enabled = True
-    try:
-        yield
-    finally:
-        state.grad_enabled = previous
+
+    _enabled = True
 
 
 def is_grad_enabled() -> bool:

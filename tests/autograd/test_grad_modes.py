@@ -196,3 +196,42 @@ def test_detect_anomaly_lets_finite_computations_through_unchanged():
     w = (z * z).sin() / z.exp() + z ** Value(2.5)
     w.backward()
     assert y.data == w.data and x.grad == z.grad
+
+
+def test_grad_and_gradcheck_work_inside_no_grad():
+    from autograd import grad, gradcheck, is_grad_enabled, no_grad
+
+    with no_grad():
+        assert grad(lambda x: x ** 3)(2.0) == 12.0
+        assert grad(grad(lambda x: x ** 3))(2.0) == 12.0
+        assert gradcheck(lambda a: a * a, 1.5)
+        assert not is_grad_enabled()  # the outer switch is back as it was
+
+
+def test_no_grad_is_a_decorator_with_or_without_brackets():
+    from autograd import Value, enable_grad, no_grad
+
+    @no_grad
+    def bare(v):
+        return v * v
+
+    @no_grad()
+    def called(v):
+        return v * v
+
+    @enable_grad
+    def recording(v):
+        return v * v
+
+    x = Value(2.0)
+    assert bare(x).parents == () and called(x).parents == ()
+    assert bare.__name__ == "bare"
+    with no_grad():
+        assert len(recording(x).parents) == 2
+    assert len((x * x).parents) == 2
+
+
+def test_grad_passes_keyword_arguments_through():
+    from autograd import grad
+
+    assert grad(lambda x, k=1.0: x * k)(2.0, k=3.0) == 3.0
