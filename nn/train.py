@@ -15,6 +15,7 @@ The forward pass, loss, backward pass and update of one batch all happen in
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import time
@@ -44,7 +45,8 @@ class History(dict):
     - ``loss``: the mean training loss over the epoch's batches, each measured
       before its update (with the ``l2`` penalty included: what was minimised);
     - ``accuracy``: the fraction of training rows classified right, from the same
-      forward passes, or None for a regression loss;
+      forward passes (for ``mse`` only when the targets are two class labels),
+      or None for a regression;
     - ``lr``: the learning rate used in each epoch;
     - ``val_loss``, ``val_accuracy``: on ``validation_data`` after each epoch
       (None without it);
@@ -117,7 +119,24 @@ def _correct(output: Any, target: Any, threshold: float) -> bool:
     return (output > threshold) == _is_positive(target)
 
 
+def _binary_labels(y: Sequence[Any]) -> Optional[Tuple[float, float]]:
+    """The two class labels, if ``y`` holds exactly two distinct scalars of {-1, 0, 1}."""
+    try:
+        found = {float(t) for t in y}
+    except (TypeError, ValueError):
+        return None
+    if len(found) == 2 and found <= {-1.0, 0.0, 1.0}:
+        low, high = sorted(found)
+        return low, high
+    return None
+
+
 def _default_threshold(model: Any) -> float:
+    """The threshold ``fit`` settled on for this model, else 0.5 for a sigmoid
+    output (a probability) and 0 otherwise (a score's sign)."""
+    recorded = getattr(model, "decision_threshold", None)
+    if isinstance(recorded, (int, float)) and not isinstance(recorded, bool):
+        return float(recorded)
     return 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
 
 
@@ -140,8 +159,11 @@ def accuracy(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any],
     With several outputs the predicted class is the index of the largest
     (``y`` holds class indices). With one output it is positive when the
     output is above ``threshold`` (``y`` is 1 for positive, 0 or -1 for
-    negative); by default ``threshold`` is 0.5 for a model with a sigmoid
-    output (a probability) and 0 otherwise (a score or logit).
+    negative). By default that is the threshold :func:`fit` used for this
+    model (0 for a score or logit, 0.5 for a probability, halfway between the
+    labels for ``mse`` on two class labels, e.g. 0.5 for 0/1), kept in
+    ``model.decision_threshold``; for a model ``fit`` never saw, 0.5 with a
+    sigmoid output and 0 otherwise.
 
     >>> from nn import MLP, constant
     >>> model = MLP(2, [1], activation="linear", init=constant(1.0))   # x1 + x2 + 1
@@ -161,15 +183,15 @@ def evaluate(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any], lo
              threshold: Optional[float] = None) -> Dict[str, Optional[float]]:
     """``{"loss": ..., "accuracy": ...}`` on a data set, without recording a graph.
 
-    Accuracy is None for ``loss="mse"`` (regression).
+    Accuracy is None for a regression (``loss="mse"`` on targets other than two class labels).
 
     >>> from nn import MLP, constant
     >>> evaluate(MLP(1, [1], init=constant(1.0)), [[1.0], [2.0]], [2.0, 2.0])   # outputs 2, 3
     {'loss': 0.5, 'accuracy': None}
     """
     fn, kind = _resolve_loss(loss)
-    t = _threshold(kind, model) if threshold is None else threshold
-    return _evaluate(model, X, y, fn, t, kind not in ("regression", "custom"))
+    t = _threshold(kind, model, y) if threshold is None else threshold
+    return _evaluate(model, X, y, fn, t, _classifying(kind, y))
 
 
 def _evaluate(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any], fn: Callable[..., Value],
@@ -197,11 +219,20 @@ def _resolve_loss(loss: LossSpec) -> Tuple[Callable[..., Value], str]:
     raise TypeError(f"loss must be a name or a function, got {type(loss).__name__}: {loss!r}")
 
 
-def _threshold(kind: str, model: Any) -> float:
+def _classifying(kind: str, y: Sequence[Any]) -> bool:
+    """Whether accuracy means something: a classification loss, or mse on two class labels."""
+    return kind not in ("regression", "custom") or (kind == "regression" and _binary_labels(y) is not None)
+
+
+def _threshold(kind: str, model: Any, y: Sequence[Any] = ()) -> float:
+    """Where one output splits the two classes, for the loss that trained it."""
     if kind == "binary_probability":
         return 0.5
     if kind == "binary_score":
         return 0.0
+    labels = _binary_labels(y) if kind == "regression" else None
+    if labels is not None:  # mse towards two labels: halfway between them
+        return (labels[0] + labels[1]) / 2
     return _default_threshold(model)
 
 
@@ -311,13 +342,16 @@ def fit(
         raise ValueError("fit(): the schedule belongs to a different optimizer than the one training")
     if schedule is not None and not isinstance(schedule, Schedule) and not callable(schedule):
         raise TypeError(f"fit() schedule must be a Schedule or a function of the epoch, got {schedule!r}")
-    wanted = list(metrics) if metrics is not None else (["accuracy"] if kind not in ("regression", "custom") else [])
-    threshold = _threshold(kind, model)
+    wanted = list(metrics) if metrics is not None else (["accuracy"] if _classifying(kind, y) else [])
+    threshold = _threshold(kind, model, y)
+    if "accuracy" in wanted:
+        with contextlib.suppress(AttributeError):  # accuracy(model, X, y) then judges outputs the same way
+            setattr(model, "decision_threshold", threshold)  # noqa: B010
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     n = len(X)
     size = n if batch_size is None else min(batch_size, n)
 
-    used = choose_engine(engine, loss, size, n)
+    used = choose_engine(engine, loss, size, n, epochs=epochs, model=model)
     stepper = make_engine(used, model, loss, loss_fn, optimizer, l2, params, X, y)
     history = History()
     history.engine = used

@@ -75,14 +75,38 @@ def test_micrograd_demo_with_the_batched_engine():
 
 
 def test_auto_choices():
-    assert choose_engine("auto", "hinge", AUTO_BATCHED_MIN_ROWS, 100) == "batched"
-    assert choose_engine("auto", "hinge", AUTO_BATCHED_MIN_ROWS - 1, 100) == "plain"
-    assert choose_engine("auto", "bce", 100, 100) == "plain"
-    assert choose_engine("auto", lambda o, t: o, 100, 100) == "plain"
-    from nn import losses
-    assert choose_engine("auto", losses.cross_entropy, 50, 50) == "batched"
+    from nn import Module, losses
+
+    m = MLP(2, [4, 1], seed=0)
+    assert choose_engine("auto", "hinge", AUTO_BATCHED_MIN_ROWS, 100, model=m) == "batched"
+    assert choose_engine("auto", "hinge", AUTO_BATCHED_MIN_ROWS - 1, 100, model=m) == "plain"
+    assert choose_engine("auto", "bce", 100, 100, model=m) == "plain"
+    assert choose_engine("auto", lambda o, t: o, 100, 100, model=m) == "plain"
+    assert choose_engine("auto", losses.cross_entropy, 50, 50, model=m) == "batched"
+
+    class Mine(Module):  # a model of your own may branch on the data: never traced by auto
+        def __init__(self):
+            self.inner = MLP(2, [4, 1], seed=0)
+
+        def forward(self, x):
+            return self.inner(x)
+
+    assert choose_engine("auto", "hinge", 100, 100, model=Mine()) == "plain"
     X, y = data.xor()
-    assert fit(MLP(2, [3, 1], seed=0), X, y, loss="bce_logits", epochs=1, progress=False).engine == "plain"
+    assert fit(MLP(2, [3, 1], seed=0), X, y, loss="bce_logits", epochs=1, batch_size=1,
+               progress=False).engine == "plain"
+
+
+def test_auto_takes_the_exact_tape_for_long_full_batch_runs_without_numpy(monkeypatch):
+    from nn import engines
+    from nn.engines import AUTO_TAPE_MIN_EPOCHS
+
+    monkeypatch.setattr(engines, "_numpy_available", lambda: False)
+    m = MLP(2, [4, 1], seed=0)
+    assert choose_engine("auto", "hinge", 40, 40, epochs=AUTO_TAPE_MIN_EPOCHS, model=m) == "tape"
+    assert choose_engine("auto", "hinge", 40, 40, epochs=AUTO_TAPE_MIN_EPOCHS - 1, model=m) == "plain"
+    assert choose_engine("auto", "cross_entropy", 40, 40, epochs=100, model=m) == "plain"  # not exact on a tape
+    assert choose_engine("auto", "hinge", 20, 40, epochs=100, model=m) == "plain"  # mini-batches
 
 
 def test_the_progress_bar_says_which_engine(monkeypatch):

@@ -53,8 +53,9 @@ def test_updates_per_epoch(batch_size, steps_per_epoch):
 @pytest.mark.parametrize("shuffle", [True, False])
 def test_fit_is_the_reference_loop(batch_size, shuffle):
     a, b = model(), model()
+    # the plain engine is the reference; the others are checked against it in test_engines.py
     history = fit(a, X, Y, loss="bce_logits", lr=0.2, epochs=3, batch_size=batch_size, seed=9, shuffle=shuffle,
-                  progress=False)
+                  progress=False, engine="plain")
     expected = manual(b, X, Y, 3, batch_size, 0.2, seed=9, shuffle=shuffle)
     assert history.loss == expected               # the very same floats
     assert a.state_dict() == b.state_dict()
@@ -91,7 +92,7 @@ def test_history():
     assert all(0 <= a <= 1 for a in h.accuracy)
     assert repr(h).startswith("History(5 epochs, loss ")
     assert set(h) == {"loss", "accuracy", "lr", "val_loss", "val_accuracy", "seconds", "engine"}
-    assert h.engine == "plain"  # 4 rows: below the batched engine's minimum
+    assert h.engine == "batched"  # auto: an nn model, a loss the batched engine knows, 4 rows a step
     assert json.loads(json.dumps(h))["loss"] == h.loss
     with pytest.raises(KeyError):
         h["nothing"]
@@ -261,3 +262,19 @@ def test_numpy_arrays_work_as_data():
     three = MLP(2, [3], seed=0)
     assert losses.cross_entropy([three(x) for x in Xa[:2]], Ya[:2]).data > 0      # numpy int labels
     assert three([np.int64(1), np.float32(0.5)])[0].data == three([1, 0.5])[0].data
+
+
+def test_accuracy_threshold_follows_the_labels():
+    # a tanh network trained with mse to output 0 or 1 is judged at 0.5, not at 0
+    X, y = data.xor()
+    m = MLP(2, [4, 1], activation="tanh", seed=0)
+    h = fit(m, X, y, loss="mse", lr=0.2, epochs=300, progress=False)
+    outputs = predict(m, X)
+    assert [round(o) for o in outputs] == [0, 1, 1, 0]
+    assert h.accuracy[-1] == 1.0 and accuracy(m, X, y) == 1.0
+    # -1/+1 labels: the sign
+    assert accuracy(m, X, [-1, 1, 1, -1], threshold=0.5) == 1.0
+    assert accuracy(MLP(1, [1], activation="linear", init=constant(1.0)), [[-3.0], [2.0]], [-1, 1]) == 1.0
+    # a real regression has no accuracy
+    Xh, yh = data.house_prices(n=20, seed=0)
+    assert fit(MLP(3, [2, 1], seed=0), Xh, yh, loss="mse", epochs=1, progress=False).accuracy is None
