@@ -90,9 +90,10 @@ def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digi
 
     Nodes are called by their labels; a computed node without one gets a
     stable name ``v<i>`` (its place in :func:`~autograd.topological_order`),
-    and a line ``v<i> = <how it was made>  (<op>)`` before the steps says what
-    it is. An unlabelled root is ``L``; a plain number in an expression is
-    called by its value. Numbers are rounded to ``digits`` significant digits.
+    introduced with its op at the end of the first line that names it
+    (``where v2 = x * w (mul)``), so there is still exactly one line per edge.
+    An unlabelled root is ``L``; a plain number in an expression is called by
+    its value. Numbers are rounded to ``digits`` significant digits.
 
     With ``wrt=x``: ``dL/dx`` as the chain rule's sum over every path from
     ``root`` down to ``x`` of the product of the local derivatives along the
@@ -103,7 +104,7 @@ def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digi
     Paths multiply quickly (a chain of diamonds doubles them at every step), so
     more than ``max_paths`` paths is a ``ValueError`` saying how many there are.
 
-    ``format="markdown"`` gives the same as a bullet list and a table.
+    ``format="markdown"`` gives the same as a table, one row per edge.
 
     >>> from autograd import Value, explain
     >>> x = Value(2.0, label="x"); w = Value(3.0, label="w")
@@ -127,9 +128,7 @@ def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digi
     Unlabelled nodes get names:
 
     >>> print(explain((x * w).tanh()))
-    v2 = x * w  (mul)
-    L = tanh(v2)  (tanh)
-    dL/dv2 += dL/dL * dL/dv2 = 1.0 * 2.458e-05 = 2.458e-05
+    dL/dv2 += dL/dL * dL/dv2 = 1.0 * 2.458e-05 = 2.458e-05    where L = tanh(v2) (tanh), v2 = x * w (mul)
     dL/dx += dL/dv2 * dv2/dx = 2.458e-05 * 3.0 = 7.373e-05
     dL/dw += dL/dv2 * dv2/dw = 2.458e-05 * 2.0 = 4.915e-05
     """
@@ -149,24 +148,26 @@ def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digi
 
 def _backward_pass(root: Value, steps: List[Step], names: Dict[Value, str], format: str, digits: int) -> str:
     R = _d(names[root])
-    legend = _legend(root, names, digits)
+    legend = {name: (expr, op) for name, expr, op in _legend(root, names, digits)}
+    introduced: set = set()
     rows = []
     for s in steps:
         P, N = _d(s.parent_name), _d(s.node_name)
         rule = f"d{R}/d{P} += d{R}/d{N} * d{N}/d{P}"
         numbers = f"{_num(s.upstream, digits)} * {_num(s.local, digits)} = {_num(s.contribution, digits)}"
-        rows.append((rule, numbers))
+        # an unlabelled node is introduced, with its op, on the first line that names it
+        new = [n for n in (s.node_name, s.parent_name) if n in legend and n not in introduced]
+        introduced.update(new)
+        where = ", ".join(f"{n} = {legend[n][0]} ({legend[n][1]})" for n in new)
+        rows.append((rule, numbers, where))
     if format == "text":
-        lines = [f"{name} = {expr}  ({op})" for name, expr, op in legend]
-        lines += [f"{rule} = {numbers}" for rule, numbers in rows]
+        lines = [f"{rule} = {numbers}" + (f"    where {where}" if where else "") for rule, numbers, where in rows]
         if not rows:
             lines.append(f"{names[root]} depends on nothing: d{R}/d{R} = 1.0 and there is no edge to pass it along")
         return "\n".join(lines)
-    lines = [f"- `{name}` = `{expr}` ({op})" for name, expr, op in legend]
-    if lines:
-        lines.append("")
-    lines += ["| step | chain rule | numbers |", "|---:|---|---|"]
-    lines += [f"| {i} | `{_cell(rule)}` | `{_cell(numbers)}` |" for i, (rule, numbers) in enumerate(rows, 1)]
+    lines = ["| step | chain rule | numbers | where |", "|---:|---|---|---|"]
+    lines += [f"| {i} | `{_cell(rule)}` | `{_cell(numbers)}` | {'`' + _cell(where) + '`' if where else ''} |"
+              for i, (rule, numbers, where) in enumerate(rows, 1)]
     return "\n".join(lines)
 
 

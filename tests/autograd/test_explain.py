@@ -98,13 +98,13 @@ def test_unlabelled_nodes_get_stable_names_with_their_op():
     x, w = Value(2.0, label="x"), Value(3.0, label="w")
     root = (x * w + 1).tanh()
     text = explain(root)
-    assert text.splitlines()[:3] == [
-        "v2 = x * w  (mul)",
-        "v4 = v2 + 1  (add)",
-        "L = tanh(v4)  (tanh)",
-    ]
-    assert "dL/dv4 += dL/dL * dL/dv4 = 1.0 * 3.326e-06 = 3.326e-06" in text   # 1 - tanh(7)**2
-    assert "dv4/dv2" in text and "dv2/dx" in text
+    lines = text.splitlines()
+    assert len(lines) == 5  # one line per edge: tanh, add (2), mul (2)
+    # each unlabelled node is introduced, with its op, on the first line that names it
+    assert lines[0] == ("dL/dv4 += dL/dL * dL/dv4 = 1.0 * 3.326e-06 = 3.326e-06"   # 1 - tanh(7)**2
+                        "    where L = tanh(v4) (tanh), v4 = v2 + 1 (add)")
+    assert lines[1] == "dL/dv2 += dL/dv4 * dv4/dv2 = 3.326e-06 * 1.0 = 3.326e-06    where v2 = x * w (mul)"
+    assert "where" not in "".join(lines[2:]) and "dv2/dx" in text
     assert explain(root) == text                     # the same names every time
 
 
@@ -121,13 +121,13 @@ def test_constants_are_named_by_their_value():
 def test_expressions_in_the_legend():
     x = Value(2.0, label="x")
     for made, expected in [
-        (x ** 2, "L = x ** 2  (pow)"),
-        (-x, "L = -x  (neg)"),
-        (x.leaky_relu(0.1), "L = leaky_relu(x, 0.1)  (leaky_relu)"),
-        (x / 4, "L = x / 4  (div)"),
-        (x.exp(), "L = exp(x)  (exp)"),
+        (x ** 2, "where L = x ** 2 (pow)"),
+        (-x, "where L = -x (neg)"),
+        (x.leaky_relu(0.1), "where L = leaky_relu(x, 0.1) (leaky_relu)"),
+        (x / 4, "where L = x / 4 (div)"),
+        (x.exp(), "where L = exp(x) (exp)"),
     ]:
-        assert explain(made).splitlines()[0] == expected
+        assert explain(made).splitlines()[0].endswith("    " + expected)
 
 
 def test_labels_that_are_expressions_are_bracketed():
@@ -148,20 +148,20 @@ def test_a_leaf_root_has_nothing_to_pass_on():
 def test_markdown():
     L, *_ = small_graph()
     assert explain(L, format="markdown") == (
-        "| step | chain rule | numbers |\n"
-        "|---:|---|---|\n"
-        "| 1 | `dL/dh += dL/dL * dL/dh` | `1.0 * 1.0 = 1.0` |\n"
-        "| 2 | `dL/dx += dL/dL * dL/dx` | `1.0 * 1.0 = 1.0` |\n"
-        "| 3 | `dL/dx += dL/dh * dh/dx` | `1.0 * 3.0 = 3.0` |\n"
-        "| 4 | `dL/dw += dL/dh * dh/dw` | `1.0 * 2.0 = 2.0` |"
+        "| step | chain rule | numbers | where |\n"
+        "|---:|---|---|---|\n"
+        "| 1 | `dL/dh += dL/dL * dL/dh` | `1.0 * 1.0 = 1.0` |  |\n"
+        "| 2 | `dL/dx += dL/dL * dL/dx` | `1.0 * 1.0 = 1.0` |  |\n"
+        "| 3 | `dL/dx += dL/dh * dh/dx` | `1.0 * 3.0 = 3.0` |  |\n"
+        "| 4 | `dL/dw += dL/dh * dh/dw` | `1.0 * 2.0 = 2.0` |  |"
     )
 
 
 def test_markdown_legend_and_escaped_pipes():
     x = Value(2.0, label="a|b")
     text = explain((x * x).tanh(), format="markdown")
-    assert text.splitlines()[0] == "- `v1` = `a|b * a|b` (mul)"
-    assert "a\\|b" in text and "| 1 |" in text
+    assert text.splitlines()[2].endswith("| `L = tanh(v1) (tanh), v1 = a\\|b * a\\|b (mul)` |")
+    assert "| 1 |" in text and len(text.splitlines()) == 2 + 3
 
 
 # --- one gradient, path by path ------------------------------------------------------------------
