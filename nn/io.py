@@ -71,6 +71,8 @@ def save(module: Any, path: PathLike) -> None:
     }
     text = json.dumps(payload, indent=1, allow_nan=False) + "\n"
     directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"cannot save to {path!r}: the directory {directory!r} does not exist")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -76,21 +76,22 @@ def _value(x: Any) -> float:
     return float(x.data if isinstance(x, Value) else x)
 
 
-def _check(root: Any, rankdir: str, max_nodes: Optional[int], color_by: Optional[str]) -> List[Value]:
+def _check(root: Any, rankdir: str, max_nodes: Optional[int], color_by: Optional[str],
+           who: str = "draw_graph") -> List[Value]:
     if not isinstance(root, Value):
-        raise TypeError(f"draw_graph() needs a Value, got {type(root).__name__}")
+        raise TypeError(f"{who}() needs a Value, got {type(root).__name__}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw_graph() rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+        raise ValueError(f"{who}() rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if color_by not in (None, "grad", "data"):
-        raise ValueError(f"draw_graph() color_by must be None, 'grad' or 'data', got {color_by!r}")
+        raise ValueError(f"{who}() color_by must be None, 'grad' or 'data', got {color_by!r}")
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
-        raise ValueError(f"draw_graph() max_nodes must be a positive int or None, got {max_nodes!r}")
+        raise ValueError(f"{who}() max_nodes must be a positive int or None, got {max_nodes!r}")
     order = topological_order(root)
     if max_nodes is not None and len(order) > max_nodes:
         raise ValueError(
-            f"draw_graph(): this graph has {len(order)} Values, more than max_nodes={max_nodes}, and a picture "
+            f"{who}(): this graph has {len(order)} Values, more than max_nodes={max_nodes}, and a picture "
             f"that big is hard to read. Draw a smaller piece (say, the loss of one sample), or raise the limit "
-            f"with draw_graph(root, max_nodes={len(order)}) (max_nodes=None for no limit)."
+            f"with {who}(root, ..., max_nodes={len(order)}) (max_nodes=None for no limit)."
         )
     return order
 

@@ -87,7 +87,7 @@ def backprop_html(
     digits: int = 4,
 ) -> str:
     """The step-through page of :func:`save_backprop_html`, as a string."""
-    order = _check(root, rankdir, max_nodes, None)
+    order = _check(root, rankdir, max_nodes, None, who="save_backprop_html")
     names = node_names(root)
     index = {v: i for i, v in enumerate(order)}
     steps = backprop_steps(root)

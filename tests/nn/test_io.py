@@ -257,3 +257,12 @@ def test_read_returns_the_checked_fields(tmp_path, model):
     data = nn_io.read(tmp_path / "m.json")
     assert set(data) == {"class", "config", "state"}
     assert data["state"] == model.state_dict()
+
+
+def test_save_into_a_missing_directory_names_the_target(tmp_path):
+    from nn import MLP
+
+    target = tmp_path / "no" / "such" / "model.json"
+    with pytest.raises(FileNotFoundError, match="cannot save to .*model.json.*does not exist"):
+        MLP(2, [1], seed=0).save(target)
+    assert not (tmp_path / "no").exists()

@@ -188,3 +188,13 @@ def test_arrow_keys_and_home_end(tmp_path, open_page):
     page.click("#steplist li[data-frame='4']")
     assert page.text_content("#equation") == steps[3].equation(names[y])
     assert page.errors == []
+
+
+def test_too_many_nodes_names_save_backprop_html(tmp_path):
+    x = Value(1.0)
+    y = x
+    for _ in range(300):
+        y = y + 1.0
+    with pytest.raises(ValueError, match=r"save_backprop_html\(\): this graph has 601 Values.*max_nodes=601"):
+        save_backprop_html(y, tmp_path / "steps.html")
+    assert not (tmp_path / "steps.html").exists()
