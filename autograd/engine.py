@@ -2,8 +2,11 @@
 rule applied once per edge.
 
 Everything here is duck-typed on the node's inputs ``_a`` and ``_b`` (None
-where absent), its ``_fn`` (an :class:`~autograd.ops.Op`), ``data`` and
-``grad``, so this module does not import ``Value``.
+where absent, a float for a number in the expression that nobody has looked
+at yet), its ``_fn`` (an :class:`~autograd.ops.Op`), ``data`` and ``grad``, so
+this module does not import ``Value``. The backward pass walks Values only; the
+orders made for reading (:func:`topological_order`, :func:`backward_order`)
+include the constants, as Values.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any, Dict, List, Optional
 from .errors import AnomalyError
 from .mode import state
 
-__all__ = ["topological_order", "backward_order", "backprop", "backward", "chain_rule", "describe"]
+__all__ = ["topological_order", "backward_order", "graph_order", "backprop", "backward", "chain_rule", "describe"]
 
 
 def topological_order(root: Any) -> List[Any]:
@@ -30,7 +33,7 @@ def topological_order(root: Any) -> List[Any]:
     >>> [v.label or v.op for v in topological_order(y)]
     ['x', 'w', 'mul', 'add', 'tanh']
     """
-    return _depth_first(root, first_input_first=True)
+    return _depth_first(root, first_input_first=True, constants=True)
 
 
 def backward_order(root: Any) -> List[Any]:
@@ -43,12 +46,24 @@ def backward_order(root: Any) -> List[Any]:
     >>> [v.label or v.op for v in backward_order(y)]
     ['add', 'mul', 'x1', 'w1', 'mul', 'x2', 'w2']
     """
-    order = _depth_first(root, first_input_first=False)
+    order = _depth_first(root, first_input_first=False, constants=True)
     order.reverse()
     return order
 
 
-def _depth_first(root: Any, first_input_first: bool) -> List[Any]:
+def graph_order(root: Any) -> List[Any]:
+    """The Values the backward pass visits, inputs first (constants that are
+    still plain numbers left out): the order it runs the chain rule in, reversed."""
+    return _depth_first(root, first_input_first=False, constants=False)
+
+
+def _pass_order(root: Any, create_graph: bool) -> List[Any]:
+    # The general pass (Value gradients, or anomaly checks) works on every input
+    # as a Value, constants included, so it must see (and clean up) them too.
+    return _depth_first(root, first_input_first=False, constants=create_graph or state.anomaly)
+
+
+def _depth_first(root: Any, first_input_first: bool, constants: bool) -> List[Any]:
     # A topological order (inputs before the nodes made from them), by depth-first
     # search. A node is expanded (its inputs pushed) the first time it reaches the
     # top of the stack, and emitted the next time, when everything above it (its
@@ -71,12 +86,17 @@ def _depth_first(root: Any, first_input_first: bool) -> List[Any]:
                 order.append(node)
             continue
         expanded.add(node)
-        a, b = node._a, node._b
+        if constants:
+            inputs = node.parents  # numbers become constant Values, for good
+            a = inputs[0] if inputs else None
+            b = inputs[1] if len(inputs) > 1 else None
+        else:
+            a, b = node._a, node._b
         if first_input_first:
             a, b = b, a
-        if a is not None and a not in expanded:
+        if a is not None and type(a) is not float and a not in expanded:
             stack.append(a)
-        if b is not None and b not in expanded:
+        if b is not None and type(b) is not float and b not in expanded:
             stack.append(b)
     return order
 
@@ -110,6 +130,12 @@ def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) ->
         if b is None:
             (da,) = node._fn.local(node.data, a.data)
             a.grad += da * g
+        elif type(b) is float:  # x * 2: the number needs no gradient
+            da, _ = node._fn.local(node.data, a.data, b)
+            a.grad += da * g
+        elif type(a) is float:  # 2 * x
+            _, db = node._fn.local(node.data, a, b.data)
+            b.grad += db * g
         else:
             da, db = node._fn.local(node.data, a.data, b.data)
             a.grad += da * g
@@ -159,7 +185,7 @@ def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any
     >>> backprop(y)[x], x.grad
     (7.0, 0.0)
     """
-    order = _depth_first(root, first_input_first=False)
+    order = _pass_order(root, create_graph)
     saved = _clear_grads(order)
     try:
         chain_rule(order, seed, create_graph)
@@ -176,7 +202,7 @@ def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any
 def backward(root: Any, seed: Any = 1.0, create_graph: bool = False) -> None:
     """Add d root / d node x ``seed`` to every node's ``.grad``: PyTorch's
     accumulation, so a second call adds again."""
-    order = _depth_first(root, first_input_first=False)
+    order = _pass_order(root, create_graph)
     saved = _clear_grads(order)
     chain_rule(order, seed, create_graph)
     if saved is not None:

@@ -47,14 +47,18 @@ class Value:
 
     # A node has at most two inputs (every op is unary or binary): ``_a`` and
     # ``_b`` hold them, None where absent. Two slots instead of a tuple keep a
-    # node small and halve the objects the garbage collector has to track.
+    # node small and halve the objects the garbage collector has to track. A
+    # plain number in an expression (the 2 in ``x * 2``) stays a float in its
+    # slot until someone asks for ``parents``, which turns it into a constant
+    # Value once, for good: most graphs are never looked at, and a float is
+    # one object fewer for the collector.
     __slots__ = ("data", "grad", "label", "_a", "_b", "_fn", "__weakref__")
 
     data: float
     grad: Any
     label: str
-    _a: Optional[Value]
-    _b: Optional[Value]
+    _a: Any  # a Value, a float (a constant not yet looked at) or None
+    _b: Any
     _fn: Optional[ops.Op]
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -82,17 +86,25 @@ class Value:
 
     @property
     def parents(self) -> Tuple[Value, ...]:
-        """The Values this one was computed from, in argument order.
+        """The Values this one was computed from, in argument order (a plain
+        number in the expression is a constant Value).
 
         >>> x = Value(2.0)
-        >>> (x * 3).parents[0] is x, x.parents
-        (True, ())
+        >>> y = x * 3
+        >>> y.parents[0] is x, y.parents[1].is_constant, y.parents[1] is y.parents[1], x.parents
+        (True, True, True, ())
         """
         a = self._a
         if a is None:
             return ()
+        if type(a) is float:
+            a = self._a = _constant(a)
         b = self._b
-        return (a,) if b is None else (a, b)
+        if b is None:
+            return (a,)
+        if type(b) is float:
+            b = self._b = _constant(b)
+        return (a, b)
 
     # micrograd calls the inputs ``_prev``; its drawing code iterates over them.
     _prev = parents
@@ -158,7 +170,7 @@ class Value:
 
     def zero_grad(self) -> None:
         """Set ``.grad`` back to 0.0 for this node and every node it depends on."""
-        for node in engine.topological_order(self):
+        for node in engine.graph_order(self):
             node.grad = 0.0
 
     def detach(self) -> Value:
@@ -233,8 +245,10 @@ class Value:
         return _unary(ops.pow_const(float(other)), self)
 
     def __rpow__(self, other: Number) -> Value:
-        base = _lift(other)
-        return NotImplemented if base is None else _binary(ops.POW, base, self)
+        if not _is_real(other):
+            return NotImplemented
+        base = float(other)
+        return _node(ops.POW.forward(base, self.data), ops.POW, base, self)
 
     # --- conversions and display ----------------------------------------------------
 
@@ -267,7 +281,7 @@ class Value:
 _new = object.__new__
 
 
-def _node(data: float, fn: ops.Op, a: Value, b: Optional[Value]) -> Value:
+def _node(data: float, fn: ops.Op, a: Any, b: Any) -> Value:
     out = _new(Value)
     out.data = data
     out.grad = 0.0
@@ -279,7 +293,7 @@ def _node(data: float, fn: ops.Op, a: Value, b: Optional[Value]) -> Value:
     else:
         out._a = out._b = out._fn = None
     if state.anomaly:
-        check_forward(out, fn, (a,) if b is None else (a, b))
+        check_forward(out, fn, out.parents)
     return out
 
 
@@ -301,28 +315,24 @@ def _constant(x: Any) -> Value:
     return c
 
 
-def _lift(x: Any) -> Optional[Value]:
-    """A Value as is; a plain number as a constant leaf; anything else None."""
-    if isinstance(x, Value):
-        return x
-    return _constant(x) if _is_real(x) else None
-
-
 def _binary_methods(fn: ops.Op) -> Tuple[Callable[..., Any], Callable[..., Any]]:
     forward = fn.forward
 
     def method(self: Value, other: Operand) -> Any:
-        if type(other) is not Value and not isinstance(other, Value):
-            if not _is_real(other):
-                return NotImplemented
-            other = _constant(other)
-        return _node(forward(self.data, other.data), fn, self, other)
+        if type(other) is float:  # a number stays a float until someone looks (see parents)
+            return _node(forward(self.data, other), fn, self, other)
+        if type(other) is Value or isinstance(other, Value):
+            return _node(forward(self.data, other.data), fn, self, other)
+        if not _is_real(other):
+            return NotImplemented
+        number = float(other)
+        return _node(forward(self.data, number), fn, self, number)
 
     def reflected(self: Value, other: Operand) -> Any:
         if not _is_real(other):
             return NotImplemented
-        c = _constant(other)
-        return _node(forward(c.data, self.data), fn, c, self)
+        number = float(other)
+        return _node(forward(number, self.data), fn, number, self)
 
     return method, reflected
 

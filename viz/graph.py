@@ -116,7 +116,8 @@ def draw_graph(
     red for negative, deeper for larger magnitude.
 
     ``.grad`` is shown as it is: call ``root.backward()`` first to see
-    gradients. More than ``max_nodes`` Values is a ``ValueError`` (pass a
+    gradients. A constant (a number in the expression) shows ``grad –``:
+    ``backward()`` gives numbers no gradient, as PyTorch gives Python scalars none. More than ``max_nodes`` Values is a ``ValueError`` (pass a
     larger ``max_nodes``, or ``None``). Render with ``.render("name",
     format="svg")`` or ``.pipe(format="svg")``; in Jupyter the graph shows
     inline. Node ids in the SVG are ``v<i>`` for Values, ``op<i>`` for the op
@@ -174,7 +175,12 @@ def _build(
             name_cell = f"<b>{html_text(v.label)}</b>"
         else:
             name_cell = f'<font color="#777777"><i>{html_text(names[v])}</i></font>'
-        grad = grad_text(v) if grad_text is not None else fmt(_value(v.grad), digits)
+        if grad_text is not None:
+            grad = grad_text(v)
+        elif kind == "constant":
+            grad = "–"  # a number in the expression: nothing to learn, so backward() gives it no gradient
+        else:
+            grad = fmt(_value(v.grad), digits)
         label = (
             '<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>'
             f"<td>{name_cell}</td><vr/><td>data {fmt(v.data, digits)}</td><vr/><td>grad {html_text(grad)}</td>"
