@@ -117,8 +117,9 @@ def draw_graph(
 
     ``.grad`` is shown as it is: call ``root.backward()`` first to see
     gradients. A constant (a number in the expression) shows ``grad –``:
-    ``backward()`` gives numbers no gradient, as PyTorch gives Python scalars none. More than ``max_nodes`` Values is a ``ValueError`` (pass a
-    larger ``max_nodes``, or ``None``). Render with ``.render("name",
+    ``backward()`` gives numbers no gradient, as PyTorch gives Python scalars
+    none. More than ``max_nodes`` Values is a ``ValueError`` (pass a larger
+    ``max_nodes``, or ``None``). Render with ``.render("name",
     format="svg")`` or ``.pipe(format="svg")``; in Jupyter the graph shows
     inline. Node ids in the SVG are ``v<i>`` for Values, ``op<i>`` for the op
     that made ``v<i>``, ``e<i>_<k>`` for the edge from its k-th input.
