@@ -116,6 +116,19 @@ def batched_stepper() -> Callable[[int], float]:
     return step
 
 
+def torch_sgd_step(loss: Any, params: List[Any], k: int) -> float:
+    """Backpropagate a torch loss and take step ``k`` of the demo's SGD; return the loss."""
+    import torch
+
+    for p in params:
+        p.grad = None
+    loss.backward()
+    with torch.no_grad():
+        for p in params:
+            p -= learning_rate(k) * p.grad
+    return float(loss.item())
+
+
 def torch_tensor_stepper() -> Callable[[int], float]:
     import torch
 
@@ -128,13 +141,7 @@ def torch_tensor_stepper() -> Callable[[int], float]:
     def step(k: int) -> float:
         scores = net(Xt).squeeze(1)
         loss = torch.relu(1 - yt * scores).mean() + ALPHA * sum((p * p).sum() for p in params)
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p -= learning_rate(k) * p.grad
-        return loss.item()
+        return torch_sgd_step(loss, params, k)
 
     return step
 
@@ -161,13 +168,7 @@ def torch_scalar_stepper() -> Callable[[int], float]:
         inputs = [[torch.tensor(v, dtype=torch.float64) for v in row] for row in X]
         losses = [(1 + -yi * forward(x)).relu() for yi, x in zip(y, inputs)]
         loss = sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in params)
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p -= learning_rate(k) * p.grad
-        return loss.item()
+        return torch_sgd_step(loss, params, k)
 
     return step
 
