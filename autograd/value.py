@@ -276,7 +276,8 @@ class Value:
 # --- building nodes --------------------------------------------------------------------
 #
 # These run once per op, so they build the node directly instead of calling
-# Value(): the data is already a float and the inputs are already Values.
+# Value(): the data is already a float, and each input is a Value or, for a
+# number in the expression, a float (see ``Value.parents``).
 
 _new = object.__new__
 
