@@ -220,7 +220,7 @@ def house_loss(path):
 # --- xor-by-hand.md ------------------------------------------------------------------------------
 
 def xor_step():
-    """Seed 002's network, labelled with its names, after backward() on the row (0, 0)."""
+    """The XOR tutorial's network, labelled with its names, after backward() on the row (0, 0)."""
     from autograd import Value
     from nn import tutorial_names, tutorial_network
 

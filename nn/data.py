@@ -67,7 +67,7 @@ def _finish(X: Rows, y: List[Any], noise: float, rng: random.Random, shuffle: bo
 
 
 def xor(n: int = 4, noise: float = 0.0, seed: Seed = 0, labels: Sequence[Any] = (0, 1)) -> Tuple[Rows, List[Any]]:
-    """Exclusive or: the truth table (seed 002's training set), or ``n`` noisy copies.
+    """Exclusive or: the truth table (the XOR tutorial's training set), or ``n`` noisy copies.
 
     >>> xor()
     ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
@@ -159,7 +159,7 @@ HOUSE_FEATURES = ("size_m2", "rooms", "age_years")
 
 def house_prices(n: int = 200, noise: float = 0.2, seed: Seed = 0, standardize: bool = True,
                  ) -> Tuple[Rows, List[float]]:
-    """Made-up house prices for regression (seed 001's running example).
+    """Made-up house prices for regression (the house-prices tutorial's running example).
 
     Each house has a floor area ``size_m2`` (40 to 220), a number of ``rooms``
     (1 to 8, about one per 35 m^2) and an ``age_years`` (0 to 80). Its price in

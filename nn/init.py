@@ -84,7 +84,7 @@ class Init:
 
 
 def constant(c: float) -> Init:
-    """Initialise every weight and bias to ``c`` (seed 002's network starts at 1).
+    """Initialise every weight and bias to ``c`` (the XOR tutorial's network starts at 1).
 
     >>> from nn import MLP
     >>> MLP(2, [3, 1], activation="linear", init=constant(1.0))([0.0, 0.0]).data

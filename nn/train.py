@@ -6,7 +6,7 @@ weights move within it:
 - ``batch_size=None``: full-batch gradient descent, one update per epoch on the
   mean loss over every row (micrograd's demo);
 - ``batch_size=1``: per-sample ("stochastic") gradient descent, one update
-  after every row, as seed 000 describes an epoch;
+  after every row, as the gradient-descent tutorial describes an epoch;
 - ``batch_size=k``: mini-batches of ``k`` rows (the last may be smaller).
 
 The forward pass, loss, backward pass and update of one batch all happen in

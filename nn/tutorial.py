@@ -1,6 +1,6 @@
-"""Seed 002's network and its names for the weights.
+"""The XOR tutorial's network and its names for the weights.
 
-Seed 002 (the XOR backpropagation tutorial) draws a 2-3-1 network: inputs
+The XOR tutorial (*Backpropagation in Neural Networks Explained*) draws a 2-3-1 network: inputs
 X1, X2 and a bias unit X0 = 1; hidden units Z1, Z2, Z3 and a bias unit Z0 = 1;
 one output D0. It calls the weight into hidden unit j from input i ``Wji``
 (``W10`` is Z1's bias) and the weight into the output from hidden unit k
@@ -31,7 +31,7 @@ __all__ = ["tutorial_names", "tutorial_network"]
 
 
 def tutorial_network(weight: float = 1.0) -> MLP:
-    """Seed 002's network: 2 inputs, 3 hidden units, 1 output, identity
+    """The XOR tutorial's network: 2 inputs, 3 hidden units, 1 output, identity
     activations, every weight (biases included) equal to ``weight``.
 
     >>> model = tutorial_network()
@@ -43,7 +43,7 @@ def tutorial_network(weight: float = 1.0) -> MLP:
 
 def tutorial_names(model: MLP) -> Dict[str, Value]:
     """``{tutorial name: parameter}`` for an MLP with one hidden layer and
-    one output, named as seed 002 names them (see the module docstring):
+    one output, named as the XOR tutorial names them (see the module docstring):
     ``W10, W11, ..., W32`` then ``V00, V01, V02, V03`` for a 2-3-1 network.
 
     >>> names = tutorial_names(tutorial_network())

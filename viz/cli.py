@@ -28,7 +28,7 @@ from .expr import FUNCTIONS, ExpressionError, evaluate
 
 __all__ = ["main", "parse_assignments"]
 
-DEMOS = ("xor", "moons", "seed002", "house-prices", "all")
+DEMOS = ("xor", "moons", "xor-by-hand", "house-prices", "all")
 
 
 class UsageError(Exception):

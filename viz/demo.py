@@ -57,7 +57,7 @@ def _moons(seed: int) -> Tuple[Any, List[List[float]], List[Any]]:
     return MLP(2, [8, 8, 1], activation="tanh", seed=seed), X, y
 
 
-def _seed002(seed: int) -> Tuple[Any, List[List[float]], List[Any]]:
+def _xor_tutorial(seed: int) -> Tuple[Any, List[List[float]], List[Any]]:
     from nn import MLP, constant, data
 
     X, y = data.xor()
@@ -75,7 +75,7 @@ def _house(seed: int) -> Tuple[Any, List[List[float]], List[Any]]:
 
 
 def _half_squared_error(output: Any, target: Any) -> Value:
-    """Seed 002's error for one sample, as a loss: ½ (y − t)², so dL/dy = y − t."""
+    """The XOR tutorial's error for one sample, as a loss: ½ (y − t)², so dL/dy = y − t."""
     if isinstance(output, list):  # a batch
         terms = [0.5 * (o - t) ** 2 for o, t in zip(output, target)]
         return sum(terms[1:], terms[0]) * (1.0 / len(terms))
@@ -88,9 +88,9 @@ DEMOS: Dict[str, Demo] = {
                 _xor, "bce_logits", epochs=300, lr=0.5),
     "moons": Demo("moons", "two moons (100 points) with a 2-8-8-1 tanh network",
                   _moons, "bce_logits", epochs=150, lr=0.5),
-    "seed002": Demo("seed002", "seed 002's 2-3-1 network: identity activations, every weight 1, per-sample "
+    "xor-by-hand": Demo("xor-by-hand", "the XOR tutorial's 2-3-1 network: identity activations, every weight 1, per-sample "
                     "gradient descent with learning rate 0.1 on the XOR truth table",
-                    _seed002, _half_squared_error, epochs=40, lr=0.1, batch_size=1, threshold=0.5,
+                    _xor_tutorial, _half_squared_error, epochs=40, lr=0.1, batch_size=1, threshold=0.5,
                     notes=["On sample (0, 0) the network outputs 4 (Z1 = Z2 = Z3 = 1, D0 = 4), as the tutorial "
                            "computes.",
                            "The loss is ½(y − t)², so dL/dD0 = y − t = 4: the tutorial's delta (t − y = −4) with the "
@@ -127,7 +127,7 @@ def run_demo(
     ``{kind: path}``. ``epochs`` overrides the demo's number of epochs.
 
     >>> import tempfile, io
-    >>> files = run_demo("seed002", tempfile.mkdtemp(), epochs=2, progress=False, stream=io.StringIO())
+    >>> files = run_demo("xor-by-hand", tempfile.mkdtemp(), epochs=2, progress=False, stream=io.StringIO())
     >>> sorted(files)
     ['boundary', 'graph', 'loss', 'network', 'network_start', 'steps']
     """

@@ -12,7 +12,7 @@ from ._render import Graph, fmt, html_text, largest, shade, sign_colour, tooltip
 __all__ = ["draw_network", "weight_names", "unit_names"]
 
 _FONT = "Helvetica,Arial,sans-serif"
-# Seed 002 calls the first layer's weights W and the second's V; deeper layers go on backwards.
+# The XOR tutorial calls the first layer's weights W and the second's V; deeper layers go on backwards.
 _LETTERS = "WVUTSRQPONMLKJIHGFE"
 
 
@@ -55,7 +55,7 @@ def _sep(*indices: int) -> str:
 
 
 def unit_names(model: Any) -> List[List[str]]:
-    """Seed 002's names for the units, layer by layer, inputs first: inputs
+    """The XOR tutorial's names for the units, layer by layer, inputs first: inputs
     ``X1, X2, ...``; hidden units ``Z1, Z2, ...`` (``Z1_1, Z1_2, ...`` for the
     first of several hidden layers); outputs ``D0, D1, ...``. Unit 0 of the
     inputs and of each hidden layer is its bias unit (``X0``, ``Z0``), always 1.
@@ -76,7 +76,7 @@ def unit_names(model: Any) -> List[List[str]]:
 
 
 def weight_names(model: Any) -> Dict[Value, str]:
-    """Seed 002's name for every parameter: the layer's letter (``W``, then
+    """The XOR tutorial's name for every parameter: the layer's letter (``W``, then
     ``V``, ``U``, ...), the receiving unit's number, then the sending unit's
     (0 is the bias unit). Numbers are separated by commas when one has two digits.
 
@@ -135,18 +135,18 @@ def draw_network(
     """The network as layers of neurons, as a ``graphviz.Digraph``.
 
     Inputs on the left, then each layer; every layer but the last gets a bias
-    unit fed into the next (seed 002's ``X0``, ``Z0``), so each bias is an edge
+    unit fed into the next (the XOR tutorial's ``X0``, ``Z0``), so each bias is an edge
     like any weight. Edges are blue for positive, red for negative and thicker
     the larger the magnitude: of the weights with ``show="weight"``, of their
     gradients with ``show="grad"``. Neurons are shaded by their bias (or its
-    gradient). Units and weights carry seed 002's names (see
+    gradient). Units and weights carry the XOR tutorial's names (see
     :func:`unit_names`, :func:`weight_names`); each edge's tooltip gives the
     ``named_parameters()`` name. With ``edge_labels`` (by default when there
     are at most 40 edges) every edge shows its name and value. With an input
     row ``x``, each neuron also shows its output for it.
 
     >>> from nn import MLP, constant
-    >>> model = MLP(2, [3, 1], activation="linear", init=constant(1.0))   # seed 002's network
+    >>> model = MLP(2, [3, 1], activation="linear", init=constant(1.0))   # the XOR tutorial's network
     >>> g = draw_network(model, x=[0.0, 0.0])
     >>> "W10 = 1" in g.source and "V03 = 1" in g.source and "D0" in g.source
     True

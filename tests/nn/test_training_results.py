@@ -14,8 +14,8 @@ from nn import MLP, accuracy, data, evaluate, fit, optim
 pytestmark = pytest.mark.slow
 
 
-def test_xor_learned_by_seed_002s_network_shape_with_tanh():
-    """A 2-3-1 tanh MLP, per-sample SGD (seed 000's epoch), logistic loss: 100% on XOR."""
+def test_xor_learned_by_the_xor_tutorials_network_shape_with_tanh():
+    """A 2-3-1 tanh MLP, per-sample SGD (the gradient-descent tutorial's epoch), logistic loss: 100% on XOR."""
     X, y = data.xor()
     model = MLP(2, [3, 1], activation="tanh", seed=0)
     history = fit(model, X, y, loss="bce_logits", lr=0.5, epochs=300, batch_size=1, progress=False)

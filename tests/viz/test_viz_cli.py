@@ -189,10 +189,10 @@ def test_as_a_subprocess(tmp_path):
     assert done.returncode == 2 and "attribute access" in done.stderr and "uid=" not in done.stdout
 
 
-def test_demo_seed002_end_to_end(tmp_path, capsys):
-    code, out, err = run(capsys, "demo", "seed002", "--out", str(tmp_path), "--epochs", "3", "--no-progress")
+def test_demo_xor_tutorial_end_to_end(tmp_path, capsys):
+    code, out, err = run(capsys, "demo", "xor-by-hand", "--out", str(tmp_path), "--epochs", "3", "--no-progress")
     assert code == 0, err
-    folder = tmp_path / "seed002"
+    folder = tmp_path / "xor-by-hand"
     for name in ("graph.svg", "network.svg", "network_start.svg", "loss.svg", "boundary.svg"):
         parse((folder / name).read_bytes())
     network = all_text(parse((folder / "network_start.svg").read_bytes()))
@@ -202,7 +202,7 @@ def test_demo_seed002_end_to_end(tmp_path, capsys):
     page = (folder / "steps.html").read_text(encoding="utf-8")
     assert "dL/dW10 += 1 × 4 = 4" in page and "http" not in page
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert 'src="seed002/network.svg"' in index and 'href="seed002/steps.html"' in index
+    assert 'src="xor-by-hand/network.svg"' in index and 'href="xor-by-hand/steps.html"' in index
     assert "trained 3 epochs" in out and str(tmp_path.resolve()) in out
 
 
@@ -210,7 +210,7 @@ def test_demo_all_with_a_progress_bar(tmp_path):
     done = python("-m", "viz.cli", "demo", "all", "--out", "out", "--epochs", "2", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "epoch" in done.stderr  # tqdm's bar
-    for name in ("xor", "moons", "seed002", "house-prices"):
+    for name in ("xor", "moons", "xor-by-hand", "house-prices"):
         folder = tmp_path / "out" / name
         assert (folder / "steps.html").exists() and (folder / "network.svg").exists()
         assert (folder / "loss.svg").exists() and (folder / "graph.svg").exists()

@@ -1,4 +1,4 @@
-"""draw_network: layers of neurons, bias units, seed 002's names, colours by sign, widths by size."""
+"""draw_network: layers of neurons, bias units, the XOR tutorial's names, colours by sign, widths by size."""
 
 import pytest
 from viz_svg import all_text, by_id, groups, parse, texts
@@ -8,7 +8,7 @@ from nn import MLP, constant
 from viz import draw_network, unit_names, weight_names
 from viz._render import NEGATIVE, POSITIVE
 
-SEED002_NAMES = ["W10", "W11", "W12", "W20", "W21", "W22", "W30", "W31", "W32", "V00", "V01", "V02", "V03"]
+TUTORIAL_NAMES = ["W10", "W11", "W12", "W20", "W21", "W22", "W30", "W31", "W32", "V00", "V01", "V02", "V03"]
 
 
 def visible_edges(svg):
@@ -19,19 +19,19 @@ def edge_path(edge):
     return next(edge.iter("{http://www.w3.org/2000/svg}path"))
 
 
-def seed002():
+def tutorial_network():
     return MLP(2, [3, 1], activation="linear", init=constant(1.0))
 
 
-def test_seed002_network_is_readable_at_a_glance():
-    model = seed002()
+def test_tutorial_network_is_readable_at_a_glance():
+    model = tutorial_network()
     svg = parse(draw_network(model, x=[0.0, 0.0]).pipe(format="svg"))
     # inputs X1 X2 and bias X0, hidden Z1-Z3 and bias Z0, output D0
     assert len(groups(svg, "node")) == 8
     edges = visible_edges(svg)
     assert len(edges) == 13  # 3 x (2 weights + bias) + (3 weights + bias)
     text = all_text(svg)
-    for name in SEED002_NAMES:
+    for name in TUTORIAL_NAMES:
         assert f"{name} = 1" in text, name
     ids = by_id(svg)
     assert texts(ids["in0"]) == ["X1", "0"] and texts(ids["bias0"]) == ["X0", "1"]
@@ -45,9 +45,9 @@ def test_seed002_network_is_readable_at_a_glance():
 
 
 def test_names_follow_the_tutorial():
-    model = seed002()
+    model = tutorial_network()
     names = weight_names(model)
-    assert sorted(names.values()) == sorted(SEED002_NAMES)
+    assert sorted(names.values()) == sorted(TUTORIAL_NAMES)
     assert names[model.layers[0].neurons[1].w[0]] == "W21" and names[model.layers[1].neurons[0].b] == "V00"
     assert unit_names(MLP(2, [4, 4, 2])) == [
         ["X0", "X1", "X2"], ["Z1_0", "Z1_1", "Z1_2", "Z1_3", "Z1_4"], ["Z2_0", "Z2_1", "Z2_2", "Z2_3", "Z2_4"],
@@ -69,9 +69,9 @@ def test_colour_by_sign_and_width_by_magnitude():
 
 
 def test_show_grad_after_backward():
-    model = seed002()
+    model = tutorial_network()
     out = model([0.0, 0.0])
-    loss = 0.5 * (out - 0.0) ** 2  # dL/dD0 = 4, as seed 002's delta (with a gradient's sign)
+    loss = 0.5 * (out - 0.0) ** 2  # dL/dD0 = 4, as the XOR tutorial's delta (with a gradient's sign)
     loss.backward()
     svg = parse(draw_network(model, show="grad").pipe(format="svg"))
     text = all_text(svg)

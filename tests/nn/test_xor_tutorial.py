@@ -1,4 +1,4 @@
-"""Seed 002's worked example (the XOR backpropagation tutorial), done right.
+"""The XOR tutorial's worked example (the XOR backpropagation tutorial), done right.
 
 The network: inputs X1, X2 plus a bias unit X0 = 1; hidden units Z1..Z3 plus a
 bias unit Z0 = 1; one output D0; identity activations f(a) = a; every weight 1;
