@@ -88,15 +88,15 @@ DEMOS: Dict[str, Demo] = {
                 _xor, "bce_logits", epochs=300, lr=0.5),
     "moons": Demo("moons", "two moons (100 points) with a 2-8-8-1 tanh network",
                   _moons, "bce_logits", epochs=150, lr=0.5),
-    "xor-by-hand": Demo("xor-by-hand", "the XOR tutorial's 2-3-1 network: identity activations, every weight 1, per-sample "
-                    "gradient descent with learning rate 0.1 on the XOR truth table",
-                    _xor_tutorial, _half_squared_error, epochs=40, lr=0.1, batch_size=1, threshold=0.5,
-                    notes=["On sample (0, 0) the network outputs 4 (Z1 = Z2 = Z3 = 1, D0 = 4), as the tutorial "
-                           "computes.",
-                           "The loss is ½(y − t)², so dL/dD0 = y − t = 4: the tutorial's delta (t − y = −4) with the "
-                           "sign of a gradient. Gradient descent then moves W10 to 1 − 0.1·4 = 0.6.",
-                           "A network with identity activations is linear, so it cannot learn XOR: the loss "
-                           "levels off and every prediction tends to 0.5."]),
+    "xor-by-hand": Demo("xor-by-hand", "the XOR tutorial's 2-3-1 network: identity activations, every weight 1, "
+                        "per-sample gradient descent with learning rate 0.1 on the XOR truth table",
+                        _xor_tutorial, _half_squared_error, epochs=40, lr=0.1, batch_size=1, threshold=0.5,
+                        notes=["On sample (0, 0) the network outputs 4 (Z1 = Z2 = Z3 = 1, D0 = 4), as the tutorial "
+                               "computes.",
+                               "The loss is ½(y − t)², so dL/dD0 = y − t = 4: the tutorial's delta (t − y = −4) "
+                               "with the sign of a gradient. Gradient descent then moves W10 to 1 − 0.1·4 = 0.6.",
+                               "A network with identity activations is linear, so it cannot learn XOR: the loss "
+                               "levels off and every prediction tends to 0.5."]),
     "house-prices": Demo("house-prices", "house prices (regression, 3 features) with a 3-8-1 tanh network",
                          _house, "mse", epochs=60, lr=0.05, batch_size=20, classify=False),
 }

@@ -62,7 +62,7 @@ def test_fit_is_the_reference_loop(batch_size, shuffle):
 
 
 def test_per_sample_sgd_is_one_update_per_row_in_order():
-    """The gradient-descent tutorial's epoch: backpropagate one row, update, next row, ... until the data is used once."""
+    """The gradient-descent tutorial's epoch: backpropagate one row, update, next row, ... until every row is used."""
     m = MLP(1, [1], init=constant(0.0))
     fit(m, [[1.0], [2.0]], [1.0, 0.0], loss="mse", lr=0.1, epochs=1, batch_size=1, shuffle=False, progress=False)
     # row 1: out 0, d(out-1)^2/dw = 2(0-1)*1 = -2, /db = -2  -> w = b = 0.2
