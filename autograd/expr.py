@@ -1,0 +1,291 @@
+"""Safe arithmetic expressions: the grammar of the ``chainrule`` command and of exercises.
+
+An expression is parsed with :mod:`ast` and checked against a whitelist
+before anything is computed: numbers, variable names, ``+ - * / **``, unary
+minus (and plus), parentheses, and calls of the engine's ops by name. Anything
+else (attribute access, subscripts, lambdas, comprehensions, strings, keyword
+arguments, ...) is an :class:`ExpressionError` naming the offending part; it
+is never evaluated. The tree is then walked, without ``eval``, into a graph of
+:class:`~autograd.Value` objects.
+
+This module lives in ``autograd`` (standard library only) so that exercises
+and the browser playground can parse expressions too; ``viz.expr`` re-exports
+it for the command line.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from typing import Dict, List, Mapping, Optional, Tuple, Union
+
+from .value import Value
+
+__all__ = ["ExpressionError", "FUNCTIONS", "check_expression", "evaluate", "MAX_LENGTH"]
+
+#: The functions an expression may call: each is the Value method of that name.
+FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "softplus", "sin", "cos", "abs")
+
+#: Longer expressions are refused (a picture of them would be unreadable anyway).
+MAX_LENGTH = 10_000
+
+_BINARY = {ast.Add: ("add", "+"), ast.Sub: ("sub", "-"), ast.Mult: ("mul", "*"), ast.Div: ("div", "/"),
+           ast.Pow: ("pow", "**")}
+_OTHER_BINARY = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+                 ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&"}
+_ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call, ast.Load,
+            ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
+_WHAT = {
+    ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
+    ast.ListComp: "a comprehension", ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a generator expression", ast.Compare: "a comparison", ast.BoolOp: "and/or",
+    ast.IfExp: "a conditional expression", ast.NamedExpr: "the := operator", ast.JoinedStr: "an f-string",
+    ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict", ast.Set: "a set", ast.Starred: "unpacking (*)",
+    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield", ast.Slice: "a slice",
+}
+
+Number = Union[float, Value]
+
+
+class ExpressionError(ValueError):
+    """An expression that is not allowed, does not parse, or cannot be computed."""
+
+
+def _allowed_text() -> str:
+    return ("an expression may use numbers, variable names, + - * / **, unary minus, parentheses and the "
+            f"functions {', '.join(FUNCTIONS)}")
+
+
+def _segment(text: str, node: ast.AST) -> str:
+    seg = ast.get_source_segment(text, node) or ""
+    return seg if len(seg) <= 60 else seg[:57] + "..."
+
+
+def _refuse(text: str, node: ast.AST, what: str) -> ExpressionError:
+    seg = _segment(text, node)
+    where = f" ({seg!r})" if seg else ""
+    return ExpressionError(f"{what}{where} is not allowed: {_allowed_text()}")
+
+
+def check_expression(text: str, names: Optional[Mapping[str, object]] = None, *,
+                     option: str = "") -> ast.Expression:
+    """Parse ``text`` and check every node against the whitelist; nothing is evaluated.
+
+    With ``names``, every variable must be one of them; ``option`` is how a
+    user gives a value (the command line says ``"--at"``), for the message.
+
+    >>> check_expression("tanh(x*w + b)")  # doctest: +ELLIPSIS
+    <ast.Expression object at ...>
+    >>> check_expression("__import__('os').system('id')")
+    Traceback (most recent call last):
+    ...
+    autograd.expr.ExpressionError: attribute access ("__import__('os').system") is not allowed: ...
+    >>> check_expression("x + y", names={"x": 1.0})
+    Traceback (most recent call last):
+    ...
+    autograd.expr.ExpressionError: unknown name 'y': give its value as y=... (given: x)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"an expression must be a str, got {type(text).__name__}")
+    if not text.strip():
+        raise ExpressionError("the expression is empty")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as e:
+        col = f" at column {e.offset}" if e.offset else ""
+        raise ExpressionError(f"cannot parse the expression{col}: {e.msg}") from None
+    except (ValueError, RecursionError, MemoryError) as e:
+        raise ExpressionError(f"cannot parse the expression: {e or type(e).__name__}") from None
+    text = text.strip()
+    unknown: List[str] = []
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    for node in ast.walk(tree):  # breadth first: the outermost offence is reported
+        if not isinstance(node, _ALLOWED):
+            what = _WHAT.get(type(node))
+            if isinstance(node, ast.BinOp):
+                what = f"the {_OTHER_BINARY.get(type(node.op), type(node.op).__name__)} operator"
+            elif isinstance(node, ast.UnaryOp):
+                what = "the not operator" if isinstance(node.op, ast.Not) else "the ~ operator"
+            raise _refuse(text, node, what or type(node).__name__)
+        if isinstance(node, ast.BinOp) and type(node.op) not in _BINARY:
+            raise _refuse(text, node, f"the {_OTHER_BINARY.get(type(node.op), type(node.op).__name__)} operator")
+        if isinstance(node, ast.UnaryOp) and not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise _refuse(text, node, "the not operator" if isinstance(node.op, ast.Not) else "the ~ operator")
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                kind = {str: "a string", bytes: "bytes", complex: "a complex number", bool: "True/False"}
+                raise _refuse(text, node, kind.get(type(value), type(value).__name__))
+            if isinstance(value, int) and value.bit_length() > 1024 or isinstance(value, float) and math.isinf(value):
+                raise ExpressionError(f"the number {_segment(text, node)} is too large for a float")
+        elif isinstance(node, ast.Call):
+            _check_call(text, node)
+        elif (isinstance(node, ast.Name) and names is not None and node.id not in names
+              and node.id not in unknown and id(node) not in called):
+            unknown.append(node.id)
+    if unknown:
+        given = ", ".join(names or ()) or "none"
+        hint = " ".join(f"{n}=..." for n in unknown)
+        plural = "s" if len(unknown) > 1 else ""
+        functions = [n for n in unknown if n in FUNCTIONS]
+        extra = f" ({', '.join(functions)} is a function: call it, as in {functions[0]}(x))" if functions else ""
+        raise ExpressionError(
+            f"unknown name{plural} {', '.join(repr(n) for n in unknown)}: "
+            f"give {'their values' if plural else 'its value'} {'with ' + option if option else 'as'} {hint} "
+            f"(given: {given}){extra}"
+        )
+    assert isinstance(tree, ast.Expression)
+    return tree
+
+
+def _check_call(text: str, node: ast.Call) -> None:
+    func = node.func
+    if not isinstance(func, ast.Name):
+        if isinstance(func, ast.Attribute):
+            raise _refuse(text, func, "attribute access")
+        raise _refuse(text, node, "calling the result of an expression")
+    if func.id not in FUNCTIONS:
+        raise ExpressionError(f"{func.id}() is not an allowed function; the functions are {', '.join(FUNCTIONS)}")
+    if node.keywords:
+        raise ExpressionError(f"{func.id}() takes no keyword arguments ({_segment(text, node)!r})")
+    n = len(node.args)
+    if func.id == "leaky_relu":
+        if n not in (1, 2):
+            raise ExpressionError(f"leaky_relu() takes 1 or 2 arguments (x, slope), got {n}")
+        if n == 2 and _number(node.args[1]) is None:
+            raise ExpressionError(f"the slope of leaky_relu() must be a number, got {_segment(text, node.args[1])!r}")
+    elif n != 1:
+        raise ExpressionError(f"{func.id}() takes 1 argument, got {n}")
+
+
+def _number(node: ast.AST) -> Optional[float]:
+    """The value of a literal number, possibly signed; None for anything else."""
+    sign = 1.0
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -sign if isinstance(node.op, ast.USub) else sign
+        node = node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return sign * float(node.value)
+    return None
+
+
+def evaluate(text: str, values: Mapping[str, float], label_width: int = 24, *, share: bool = False,
+             option: str = "") -> Tuple[Value, Dict[str, Value]]:
+    """Check ``text``, then compute it as a graph of Values at ``values``.
+
+    Returns the result and the leaf Value made for each variable (labelled by
+    its name). Numbers are folded together where no variable is involved;
+    a number next to a variable becomes a constant of the graph. Each
+    intermediate Value is labelled with its source text (``x*w``) when that is
+    at most ``label_width`` characters; the result is left unlabelled. Overflow and
+    domain errors (``log`` of a negative, ``9**9**9``, ...) are an
+    :class:`ExpressionError`. With ``share=True`` a subexpression written more
+    than once is computed once: one node used twice, as it would be drawn by hand.
+    ``option`` is passed to :func:`check_expression`.
+
+    >>> out, leaves = evaluate("tanh(x*w + b)", {"x": 2.0, "w": -3.0, "b": 6.88})
+    >>> round(out.data, 4), [p.label for p in out.parents]
+    (0.7064, ['x*w + b'])
+    >>> out, _ = evaluate("x*y + (x*y)**2", {"x": 1.0, "y": 2.0}, share=True)
+    >>> out.parents[0] is out.parents[1].parents[0]
+    True
+    >>> evaluate("9**9**9", {})
+    Traceback (most recent call last):
+    ...
+    autograd.expr.ExpressionError: 9**9**9 cannot be computed: pow(): 9.0 ** 387420489.0 is too large for a float
+    """
+    tree = check_expression(text, values, option=option)
+    text = text.strip()
+    leaves = {name: Value(float(v), label=name) for name, v in values.items()}
+    # Post-order walk with an explicit stack: deep nesting cannot overflow Python's stack.
+    results: Dict[int, Number] = {}
+    seen: Dict[str, Number] = {}  # with share=True: each subexpression's result, by its tree
+    stack: List[Tuple[ast.AST, bool]] = [(tree.body, False)]
+    while stack:
+        node, ready = stack.pop()
+        if not ready:
+            if share and ast.dump(node) in seen:  # written before, so already computed: reuse it
+                results[id(node)] = seen[ast.dump(node)]
+                continue
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(_children(node)))
+            continue
+        try:
+            result = _apply(node, results, leaves)
+        except (ArithmeticError, ValueError) as e:
+            raise ExpressionError(f"{_segment(text, node)} cannot be computed: {e}") from None
+        data = result.data if isinstance(result, Value) else result
+        if not math.isfinite(data):
+            raise ExpressionError(f"{_segment(text, node)} overflows: its value is {data!r}")
+        if isinstance(result, Value) and not result.is_leaf and node is not tree.body and not result.label:
+            seg = ast.get_source_segment(text, node) or ""
+            if 0 < len(seg) <= label_width:
+                result.label = " ".join(seg.split())
+        results[id(node)] = result
+        if share:
+            seen[ast.dump(node)] = result
+    out = results[id(tree.body)]
+    return (out if isinstance(out, Value) else Value(out)), leaves
+
+
+def _children(node: ast.AST) -> List[ast.AST]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return list(node.args[:1])
+    return []
+
+
+def _apply(node: ast.AST, results: Dict[int, Number], leaves: Dict[str, Value]) -> Number:
+    if isinstance(node, ast.Constant):
+        assert isinstance(node.value, (int, float))
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return leaves[node.id]
+    if isinstance(node, ast.UnaryOp):
+        x = results[id(node.operand)]
+        return -x if isinstance(node.op, ast.USub) else x
+    if isinstance(node, ast.BinOp):
+        a, b = results[id(node.left)], results[id(node.right)]
+        name, _ = _BINARY[type(node.op)]
+        if not isinstance(a, Value) and not isinstance(b, Value):
+            a = Value(a)  # fold two numbers with the engine's own rule and domain checks
+            folded = True
+        else:
+            folded = False
+        result = _binary(name, a, b)
+        return result.data if folded else result
+    if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)
+        fname = node.func.id
+        x = results[id(node.args[0])]
+        folded = not isinstance(x, Value)
+        v = Value(x) if not isinstance(x, Value) else x
+        if fname == "leaky_relu":
+            slope = _number(node.args[1]) if len(node.args) > 1 else 0.01
+            assert slope is not None
+            out = v.leaky_relu(slope)
+        else:
+            out = getattr(v, fname)()
+        return out.data if folded else out
+    raise ExpressionError(f"{type(node).__name__} is not allowed")  # unreachable after check_expression
+
+
+def _binary(name: str, a: Number, b: Number) -> Value:
+    """``a <op> b`` where at least one side is a Value (a number becomes a constant)."""
+    if name == "add":
+        out = a + b
+    elif name == "sub":
+        out = a - b
+    elif name == "mul":
+        out = a * b
+    elif name == "div":
+        out = a / b
+    else:
+        out = a ** b
+    assert isinstance(out, Value)
+    return out
