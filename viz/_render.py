@@ -19,7 +19,7 @@ import graphviz
 
 from autograd.steps import fmt  # noqa: F401  (re-exported for viz modules)
 
-__all__ = ["Graph", "GraphvizNotFound", "dot_available", "fmt", "html_text", "plain_text", "shade", "svg"]
+__all__ = ["Graph", "GraphvizNotFound", "PALETTE", "dot_available", "fmt", "html_text", "plain_text", "shade", "svg"]
 
 INSTALL_HINT = (
     "Graphviz's 'dot' program is needed to render pictures, and it is not on PATH. Install it with one of:\n"
@@ -29,9 +29,52 @@ INSTALL_HINT = (
     "The DOT source is still available without it: use the graph's .source attribute."
 )
 
-#: Colours for signs: blue for positive, red for negative (a diverging palette).
+#: Colours for signs: blue for positive, red for negative (ColorBrewer's RdBu ends, which stay
+#: apart under every colour-vision deficiency). Pictures also mark the sign without colour: a
+#: minus sign in the number, and dashed lines for negative weights in network pictures.
 POSITIVE = "#2166ac"
 NEGATIVE = "#b2182b"
+
+#: Every colour the pictures and pages use, by meaning. Tests simulate deuteranopia, protanopia
+#: and tritanopia on the pairs in :data:`DISTINCT` and check they stay clearly apart, and check
+#: text colours against their backgrounds (contrast at least 4.5:1). Each meaning is also shown
+#: another way (shape, line style or a text mark), so colour is never the only signal.
+PALETTE = {
+    # the sign of a gradient or weight (lines, text; fills are lighter mixes of these with white)
+    "positive": POSITIVE,
+    "negative": NEGATIVE,
+    # the kinds of node in a computation graph: (fill, border); each kind also has its own outline
+    "parameter": "#ffe49c", "parameter-border": "#8a6d00",   # bold double outline, square corners
+    "input": "#c7e9d6", "input-border": "#2e7d5b",           # rounded corners
+    "leaf": "#e4d7f5", "leaf-border": "#6a4c93",             # rounded corners
+    "constant": "#eeeeee", "constant-border": "#767676",     # dashed outline, the word "const"
+    "computed": "#ffffff", "computed-border": "#333333",
+    "op": "#eeeeee", "op-border": "#767676",
+    # the step page: the node, op and edges the gradient flows back through (thick solid lines), the
+    # node whose gradient is being updated (thick dashed outline, "◀ +=" mark) and a gradient that
+    # is complete (a "✓" mark)
+    "active": "#6a1b9a",
+    "updated": "#b35806",
+    "complete": "#00695c",
+    # text
+    "text": "#1f1f1f",
+    "muted": "#595959",
+}
+
+#: Pairs of :data:`PALETTE` colours that carry different meanings side by side, with the least
+#: CAM02-UCS distance they keep under each simulated colour-vision deficiency (light fills are
+#: held to a lower bar: they always come with a different outline as well).
+DISTINCT = [
+    ("positive", "negative", 20.0),
+    ("active", "updated", 20.0),
+    ("active", "complete", 20.0),
+    ("updated", "complete", 20.0),
+    ("parameter", "input", 10.0),
+    ("parameter", "leaf", 8.0),
+    ("input", "leaf", 10.0),
+    ("parameter-border", "input-border", 10.0),
+    ("input-border", "leaf-border", 10.0),
+]
 
 
 class GraphvizNotFound(graphviz.ExecutableNotFound):

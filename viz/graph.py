@@ -7,18 +7,22 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set
 
 from autograd import Value, topological_order
 
-from ._render import Graph, fmt, html_text, largest, shade, tooltip_text
+from ._render import PALETTE, Graph, fmt, html_text, largest, shade, tooltip_text
 from .steps import node_names
 
 __all__ = ["draw_graph", "node_kind", "KINDS"]
 
-#: How each kind of node looks: (description, fill, border colour, style).
+#: How each kind of node looks: (description, fill, border colour, style). Colour is never the only
+#: difference: parameters have a bold double outline with square corners, inputs and leaves rounded
+#: corners, constants a dashed outline and the word "const" (see :data:`viz._render.PALETTE`).
 KINDS: Dict[str, tuple] = {
-    "parameter": ("parameter (a leaf the optimizer updates)", "#fff2cc", "#b58900", "filled,bold"),
-    "input": ("input (a leaf that is not a parameter)", "#dae8fc", "#3a6ea5", "rounded,filled"),
-    "leaf": ("leaf (a Value you made)", "#d5e8d4", "#4f8a3c", "rounded,filled"),
-    "constant": ("constant (a plain number in an expression)", "#f2f2f2", "#999999", "dashed,filled"),
-    "computed": ("computed by an op", "#ffffff", "#333333", "filled"),
+    "parameter": ("parameter (a leaf the optimizer updates)", PALETTE["parameter"], PALETTE["parameter-border"],
+                  "filled,bold"),
+    "input": ("input (a leaf that is not a parameter)", PALETTE["input"], PALETTE["input-border"], "rounded,filled"),
+    "leaf": ("leaf (a Value you made)", PALETTE["leaf"], PALETTE["leaf-border"], "rounded,filled"),
+    "constant": ("constant (a plain number in an expression)", PALETTE["constant"], PALETTE["constant-border"],
+                 "dashed,filled"),
+    "computed": ("computed by an op", PALETTE["computed"], PALETTE["computed-border"], "filled"),
 }
 
 # Ops whose inputs are not interchangeable get their edges labelled a and b.
@@ -191,6 +195,8 @@ def _build(
             "shape": "box", "style": style, "fillcolor": fill, "color": border, "margin": "0.05,0.02",
             "tooltip": tooltip_text(f"{names[v]} ({kind}) = {v.data!r}"),
         }
+        if kind == "parameter":
+            attrs["peripheries"] = "2"
         if v is root:
             attrs["penwidth"] = "2.5"
         g.node(f"v{i}", label=label, id=f"v{i}", **attrs)
@@ -203,8 +209,8 @@ def _build(
             symbol = _ORDERED[fn.name]
         g.node(
             f"op{i}", label=html_text(symbol), id=f"op{i}", shape="ellipse" if len(symbol) > 2 else "circle",
-            style="filled", fillcolor="#eeeeee", color="#888888", fontsize="10", width="0.3", height="0.3",
-            margin="0.02", tooltip=tooltip_text(f"{fn.name} made {names[v]}"),
+            style="filled", fillcolor=PALETTE["op"], color=PALETTE["op-border"], fontsize="10", width="0.3",
+            height="0.3", margin="0.02", tooltip=tooltip_text(f"{fn.name} made {names[v]}"),
         )
         for k, parent in enumerate(v.parents):
             extra = {"label": "ab"[k], "fontcolor": "#777777"} if ordered else {}

@@ -183,26 +183,26 @@ h1 { font-size: 1.3em; margin: 0 0 .5em; }
 #controls button { font-size: 1em; padding: .3em .9em; cursor: pointer; }
 #controls button:disabled { cursor: default; }
 #counter { font-variant-numeric: tabular-nums; min-width: 8em; text-align: center; }
-.hint { color: #777; font-size: .9em; }
+.hint { color: #595959; font-size: .9em; }
 #panel { border: 1px solid #ccc; border-radius: 6px; padding: .6em 1em; margin-bottom: .8em; background: #fafafa;
          min-height: 7.5em; }
 #head { font-weight: bold; margin-bottom: .3em; }
-#symbolic, #rule { color: #555; font-family: Menlo, Consolas, monospace; }
-#equation { font-family: Menlo, Consolas, monospace; font-size: 1.35em; margin: .25em 0; color: #b35c00; }
-#result { font-family: Menlo, Consolas, monospace; color: #1d7a1d; }
+#symbolic, #rule { color: #4a4a4a; font-family: Menlo, Consolas, monospace; }
+#equation { font-family: Menlo, Consolas, monospace; font-size: 1.35em; margin: .25em 0; color: #1f1f1f; }
+#result { font-family: Menlo, Consolas, monospace; color: #00695c; }
 #forward { font-family: Menlo, Consolas, monospace; columns: 18em; margin: .3em 0; }
 #graph { overflow: auto; max-height: 72vh; border: 1px solid #eee; }
 #steplist { font-family: Menlo, Consolas, monospace; }
 #steplist li { cursor: pointer; }
-#steplist li.current { background: #ffe3b3; }
+#steplist li.current { background: #efe3f5; outline: 2px solid #6a1b9a; }
 .hidden { display: none; }
-svg .hl-node .outline { stroke: #e67e00; stroke-width: 4px; }
-svg .hl-parent .outline { stroke: #1d9a1d; stroke-width: 4px; }
-svg .hl-op ellipse { fill: #ffd28a; stroke: #e67e00; stroke-width: 2px; }
-svg .hl-edge path { stroke: #e67e00; stroke-width: 3px; }
-svg .hl-edge polygon { stroke: #e67e00; fill: #e67e00; }
-svg text.changed { fill: #1d7a1d; font-weight: bold; }
-svg text.complete { font-weight: bold; }
+svg .hl-node .outline { stroke: #6a1b9a; stroke-width: 4px; }
+svg .hl-parent .outline { stroke: #b35806; stroke-width: 4px; stroke-dasharray: 7 3; }
+svg .hl-op ellipse { fill: #e9d5f2; stroke: #6a1b9a; stroke-width: 3px; }
+svg .hl-edge path { stroke: #6a1b9a; stroke-width: 3.5px; }
+svg .hl-edge polygon { stroke: #6a1b9a; fill: #6a1b9a; }
+svg text.changed { fill: #b35806; font-weight: bold; }
+svg text.complete { fill: #00695c; font-weight: bold; }
 """
 
 _PAGE = """<!DOCTYPE html>

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from autograd import Value, no_grad
 
-from ._render import Graph, fmt, html_text, largest, shade, sign_colour, tooltip_text
+from ._render import PALETTE, Graph, fmt, html_text, largest, shade, sign_colour, tooltip_text
 
 __all__ = ["draw_network", "weight_names", "unit_names"]
 
@@ -193,7 +193,8 @@ def draw_network(
     for i in range(nin):
         text = f"<b>{units[0][i + 1]}</b>" + (f"<br/>{fmt(float(xs[i]), digits)}" if xs is not None else "")
         column.append((f"in{i}", {"label": f"<{text}>", "shape": "circle", "style": "filled",
-                                  "fillcolor": "#dae8fc", "color": "#3a6ea5", "width": "0.6", "fixedsize": "true",
+                                  "fillcolor": PALETTE["input"], "color": PALETTE["input-border"],
+                                  "width": "0.6", "fixedsize": "true",
                                   "tooltip": f"input {i + 1}"}))
     columns.append(column)
     for li, layer in enumerate(layers):
@@ -234,6 +235,7 @@ def draw_network(
                 value = number(p)
                 width = 0.6 + 3.4 * (math.sqrt(abs(value) / scale) if scale and math.isfinite(value) else 0.0)
                 attrs = {"color": sign_colour(value), "penwidth": f"{width:.2f}",
+                         "style": "dashed" if value < 0 else "solid",
                          "tooltip": tooltip_text(f"{wnames[p]} ({pnames.get(p, '')}) = {fmt(value, digits)}")}
                 if labels:
                     text = f"{wnames[p]} = {fmt(value, digits)}" if show == "weight" else \
@@ -243,7 +245,7 @@ def draw_network(
                 g.edge(sources[i], f"n{li}_{j}", id=edge_id, **attrs)
     sizes = " → ".join(str(len(c) - (0 if ci == len(columns) - 1 else 1)) for ci, c in enumerate(columns))
     what = "weights" if show == "weight" else "gradients of the weights"
-    g.attr(label=html_text(f"MLP {sizes}: edges show the {what}; blue positive, red negative, "
+    g.attr(label=html_text(f"MLP {sizes}: edges show the {what}; blue solid positive, red dashed negative, "
                            f"thicker = larger (largest |value| {fmt(scale, digits)}); X0, Z0... are bias units (1)"),
            labelloc="b", fontsize="10")
     return g
@@ -251,7 +253,7 @@ def draw_network(
 
 def _bias_attrs(name: str) -> Dict[str, str]:
     return {"label": f"<<b>{html_text(name)}</b><br/>1>", "shape": "circle", "style": "filled,dashed",
-            "fillcolor": "#f2f2f2", "color": "#999999", "width": "0.5", "fixedsize": "true",
+            "fillcolor": PALETTE["constant"], "color": PALETTE["constant-border"], "width": "0.5", "fixedsize": "true",
             "fontsize": "9", "tooltip": f"{name}: the bias unit, always 1"}
 
 

@@ -1,7 +1,6 @@
 """save_backprop_html: one self-contained page; stepped through in headless Chromium."""
 
 import json
-import os
 import re
 from html.parser import HTMLParser
 
@@ -11,8 +10,6 @@ from autograd import Value, topological_order
 from autograd.demo import neuron
 from viz import backprop_steps, node_names, save_backprop_html
 from viz._render import fmt
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 class Tags(HTMLParser):
@@ -81,44 +78,6 @@ def test_grads_are_not_touched_and_limits_apply(tmp_path):
 
 
 # --- in the browser -------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    contexts = []
-
-    def open_(path):
-        context = browser.new_context()
-        context.set_offline(True)  # the network is off
-        contexts.append(context)
-        page = context.new_page()
-        requests, errors = [], []
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(path.resolve().as_uri())
-        page.wait_for_selector("#counter")
-        page.requests, page.errors = requests, errors
-        return page
-
-    yield open_
-    for c in contexts:
-        c.close()
-
 
 def classes(page, element_id):
     return page.evaluate("id => (document.getElementById(id).getAttribute('class') || '').split(' ')", element_id)
