@@ -15,7 +15,7 @@ import math
 from typing import Any, Dict, List, Optional
 
 from .errors import AnomalyError
-from .mode import state
+from .mode import current
 
 __all__ = ["topological_order", "backward_order", "graph_order", "backprop", "backward", "chain_rule", "describe"]
 
@@ -60,7 +60,7 @@ def graph_order(root: Any) -> List[Any]:
 def _pass_order(root: Any, create_graph: bool) -> List[Any]:
     # The general pass (Value gradients, or anomaly checks) works on every input
     # as a Value, constants included, so it must see (and clean up) them too.
-    return _depth_first(root, first_input_first=False, constants=create_graph or state.anomaly)
+    return _depth_first(root, first_input_first=False, constants=create_graph or current().anomaly)
 
 
 def _depth_first(root: Any, first_input_first: bool, constants: bool) -> List[Any]:
@@ -117,7 +117,7 @@ def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) ->
     be differentiated again.
     """
     order[-1].grad = seed
-    if create_graph or state.anomaly:
+    if create_graph or current().anomaly:
         _chain_rule_general(order, create_graph)
         return
     # The plain float pass: the same rule, specialised on arity for speed.
@@ -143,7 +143,7 @@ def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) ->
 
 
 def _chain_rule_general(order: List[Any], create_graph: bool) -> None:
-    anomaly = state.anomaly
+    anomaly = current().anomaly
     for node in reversed(order):
         inputs = node.parents
         if not inputs:

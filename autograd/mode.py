@@ -1,46 +1,76 @@
-"""Global switches: whether ops record a graph, and whether anomalies raise.
+"""The switches: whether ops record a graph, and whether anomalies raise.
 
-The switches are process-wide (not per thread), which suits a teaching engine;
-both context managers restore the previous setting on exit, so they nest.
+Each switch belongs to the thread (and the asyncio task) that set it, as in
+PyTorch: a ``no_grad()`` block in one thread never turns recording off in
+another, however their blocks overlap. The setting lives in a
+:mod:`contextvars` variable, so a new thread starts with recording on and
+anomaly detection off, and an asyncio task sees the setting of the code that
+created it but its own changes stay its own. Both context managers restore
+the previous setting on exit, so they nest.
 """
 
 from __future__ import annotations
 
 import functools
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, List, Optional
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator, Optional
 
 __all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "is_anomaly_enabled"]
 
 
-class _Mode:
-    __slots__ = ("grad_enabled", "anomaly")
+class Mode:
+    """One setting of both switches (immutable), with the setting it replaced."""
 
-    def __init__(self) -> None:
-        self.grad_enabled = True
-        self.anomaly = False
+    __slots__ = ("grad_enabled", "anomaly", "previous")
+
+    def __init__(self, grad_enabled: bool, anomaly: bool, previous: Optional[Mode] = None) -> None:
+        self.grad_enabled = grad_enabled
+        self.anomaly = anomaly
+        self.previous = previous
 
 
-state = _Mode()
+_DEFAULT = Mode(True, False)
+_MODE: ContextVar[Mode] = ContextVar("autograd_mode", default=_DEFAULT)
+
+#: ``current()`` is the calling thread's (or task's) :class:`Mode`; ops read it once per node.
+current = _MODE.get
+
+
+def _push(grad_enabled: bool, anomaly: bool) -> None:
+    _MODE.set(Mode(grad_enabled, anomaly, _MODE.get()))
+
+
+def _pop() -> None:
+    previous = _MODE.get().previous
+    _MODE.set(previous if previous is not None else _DEFAULT)
+
+
+def reset() -> None:
+    """Back to recording on and anomaly detection off in the calling thread
+    (for test fixtures that must not inherit a leaked switch)."""
+    _MODE.set(_DEFAULT)
 
 
 class _GradSwitch:
-    """Set whether ops record a graph inside a ``with`` block or a decorated function."""
+    """Set whether ops record a graph inside a ``with`` block or a decorated function.
+
+    The object keeps no state of its own (the previous setting is kept with
+    the thread's), so one instance can be shared by threads and tasks.
+    """
 
     _enabled = True
 
     def __init__(self, func: Optional[Callable[..., Any]] = None) -> None:
         self._func = func
-        self._previous: List[bool] = []
         if func is not None:
             functools.update_wrapper(self, func)
 
     def __enter__(self) -> None:
-        self._previous.append(state.grad_enabled)
-        state.grad_enabled = self._enabled
+        _push(self._enabled, _MODE.get().anomaly)
 
     def __exit__(self, *exc: Any) -> None:
-        state.grad_enabled = self._previous.pop()
+        _pop()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._func is None:  # @no_grad(): decorate the function given now
@@ -53,7 +83,8 @@ class _GradSwitch:
 class no_grad(_GradSwitch):
     """Record no graph inside the block; also a decorator, with or without ``()``.
 
-    Results are plain leaves: cheap to make, nothing to backpropagate.
+    Results are plain leaves: cheap to make, nothing to backpropagate. The
+    switch is per thread and per asyncio task, as in PyTorch.
 
     >>> from autograd import Value, no_grad
     >>> x = Value(3.0)
@@ -87,14 +118,14 @@ class enable_grad(_GradSwitch):
 
 
 def is_grad_enabled() -> bool:
-    """Whether ops currently record a graph.
+    """Whether ops record a graph in the calling thread (or asyncio task).
 
     >>> from autograd import is_grad_enabled, no_grad
     >>> with no_grad():
     ...     is_grad_enabled()
     False
     """
-    return state.grad_enabled
+    return _MODE.get().grad_enabled
 
 
 @contextmanager
@@ -103,7 +134,8 @@ def detect_anomaly() -> Iterator[None]:
     whose gradient during ``backward()``, is NaN or infinite.
 
     The message names the op, its inputs and their labels, so the culprit is
-    found where it happens rather than at the loss, many ops later.
+    found where it happens rather than at the loss, many ops later. Like
+    ``no_grad()``, the switch is per thread and per asyncio task.
 
     >>> from autograd import Value, detect_anomaly
     >>> a = Value(1e200, label="a")
@@ -113,14 +145,21 @@ def detect_anomaly() -> Iterator[None]:
     ...
     autograd.errors.AnomalyError: mul produced inf from inputs a=1e+200, a=1e+200
     """
-    previous = state.anomaly
-    state.anomaly = True
+    _push(_MODE.get().grad_enabled, True)
     try:
         yield
     finally:
-        state.anomaly = previous
+        _pop()
 
 
 def is_anomaly_enabled() -> bool:
-    """Whether :func:`detect_anomaly` is active."""
-    return state.anomaly
+    """Whether :func:`detect_anomaly` is active in the calling thread (or asyncio task).
+
+    >>> from autograd import detect_anomaly, is_anomaly_enabled
+    >>> with detect_anomaly():
+    ...     is_anomaly_enabled()
+    True
+    >>> is_anomaly_enabled()
+    False
+    """
+    return _MODE.get().anomaly

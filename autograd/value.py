@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from . import engine, ops
 from .engine import check_forward
-from .mode import state
+from .mode import current
 
 __all__ = ["Value"]
 
@@ -287,13 +287,14 @@ def _node(data: float, fn: ops.Op, a: Any, b: Any) -> Value:
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if state.grad_enabled:
+    mode = current()
+    if mode.grad_enabled:
         out._a = a
         out._b = b
         out._fn = fn
     else:
         out._a = out._b = out._fn = None
-    if state.anomaly:
+    if mode.anomaly:
         check_forward(out, fn, out.parents)
     return out
 

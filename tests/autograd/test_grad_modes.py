@@ -24,7 +24,7 @@ def _switches_restored():
     assert is_grad_enabled() and not is_anomaly_enabled()
     yield
     leaked = (is_grad_enabled(), is_anomaly_enabled())
-    mode.state.grad_enabled, mode.state.anomaly = True, False
+    mode.reset()
     assert leaked == (True, False), "no_grad() or detect_anomaly() is still switched on"
 
 
