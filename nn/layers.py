@@ -150,6 +150,11 @@ class Neuron(Module):
         return _with_slope({"nin": self.nin, "activation": self.activation}, [self.activation], self.negative_slope)
 
     @classmethod
+    def count_parameters(cls, config: Any) -> Optional[int]:
+        sizes = _config_sizes(config, ["nin"])
+        return None if sizes is None else sizes[0] + 1
+
+    @classmethod
     def from_config(cls, config: Dict[str, Any]) -> Neuron:
         return cls(**config, init=constant(0.0))
 
@@ -212,6 +217,11 @@ class Layer(Module):
     def get_config(self) -> Dict[str, Any]:
         return _with_slope({"nin": self.nin, "nout": self.nout, "activation": self.activation},
                            [self.activation], self.negative_slope)
+
+    @classmethod
+    def count_parameters(cls, config: Any) -> Optional[int]:
+        sizes = _config_sizes(config, ["nin", "nout"])
+        return None if sizes is None else (sizes[0] + 1) * sizes[1]
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> Layer:
@@ -307,6 +317,15 @@ class MLP(Module):
                            self.activations, self.layers[0].negative_slope)
 
     @classmethod
+    def count_parameters(cls, config: Any) -> Optional[int]:
+        nouts = config.get("nouts") if isinstance(config, dict) else None
+        if not isinstance(nouts, list):
+            return None
+        sizes = _config_sizes({"nin": config.get("nin"), **{str(i): n for i, n in enumerate(nouts)}},
+                              ["nin", *(str(i) for i in range(len(nouts)))])
+        return None if sizes is None else sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+
+    @classmethod
     def from_config(cls, config: Dict[str, Any]) -> MLP:
         return cls(**config, init=constant(0.0))
 
@@ -346,6 +365,19 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def _config_sizes(config: Any, keys: List[str]) -> Optional[List[int]]:
+    """The positive integers ``config[key]`` for each key, or None if any is missing or not one."""
+    if not isinstance(config, dict):
+        return None
+    sizes: List[int] = []
+    for key in keys:
+        n = config.get(key)
+        if type(n) is not int or n <= 0:
+            return None
+        sizes.append(n)
+    return sizes
 
 
 def _with_slope(config: Dict[str, Any], activations: List[str], slope: float) -> Dict[str, Any]:

@@ -65,9 +65,17 @@ def _load_new(cls: Type[M], path: PathLike) -> M:
         raise _io.ModelFileError(
             path, f"the file has no architecture ({name} has no get_config()); "
             f"build the model yourself and call model.load({str(path)!r})")
+    wanted = target.count_parameters(data["config"])
+    held = len(data["state"])
+    # Checked before allocating anything: a tiny file must not make us build millions of weights.
+    # Near misses are built and then named weight by weight by load_state_dict.
+    if wanted is not None and wanted > 2 * held + 1000:
+        raise _io.ModelFileError(
+            path, f"its {name} config {_short(data['config'])} has {wanted:,} parameters, "
+            f"but its state holds {len(data['state']):,} weights")
     try:
         model = target.from_config(data["config"])
-    except (TypeError, ValueError) as e:
+    except (TypeError, ValueError, OverflowError) as e:
         raise _io.ModelFileError(path, f"its {name} config {data['config']!r} is invalid: {e}") from None
     try:
         model.load_state_dict(data["state"])
@@ -228,6 +236,19 @@ class Module:
         return None
 
     @classmethod
+    def count_parameters(cls, config: Any) -> Optional[int]:
+        """How many parameters :meth:`from_config` would build from ``config``,
+        computed without building them (None where the class cannot say, or the
+        config is malformed: :meth:`from_config` then says what is wrong).
+        Loading checks it against the file's weights before allocating.
+
+        >>> from nn import MLP
+        >>> MLP.count_parameters({"nin": 2, "nouts": [16, 16, 1]})
+        337
+        """
+        return None
+
+    @classmethod
     def from_config(cls: Type[M], config: Dict[str, Any]) -> M:
         """Build a module from :meth:`get_config`'s dict (weights not set)."""
         return cls(**config)
@@ -277,6 +298,11 @@ def _collect_item(name: str, item: Any, found: List[Tuple[str, Value]], seen: se
             _collect_item(f"{name}.{i}", sub, found, seen)
 
 
+def _short(config: Any, limit: int = 120) -> str:
+    text = repr(config)
+    return text if len(text) <= limit else text[:limit] + "...}"
+
+
 def _names(names: List[str], shown: int = 5) -> str:
     listed = ", ".join(names[:shown])
     return listed + (f", ... ({len(names)} in all)" if len(names) > shown else "")
@@ -285,7 +311,11 @@ def _names(names: List[str], shown: int = 5) -> str:
 def _check_weight(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"parameter {name!r} must be a number, got {type(value).__name__}: {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer too large for a float (a 400-digit weight)
+        digits = len(str(abs(value))) if isinstance(value, int) else "many"
+        raise ValueError(f"parameter {name!r} is an integer of {digits} digits, too large for a float") from None
     if not math.isfinite(value):
         raise ValueError(f"parameter {name!r} is {value}; weights must be finite numbers")
     return value
