@@ -212,7 +212,9 @@ def backward(root: Any, seed: Any = 1.0, create_graph: bool = False) -> None:
 
 
 def describe(node: Any) -> str:
-    """``label=data`` for a labelled node, just the data otherwise."""
+    """``label=data`` for a labelled node, just the data otherwise (a plain number as itself)."""
+    if isinstance(node, (int, float)):
+        return repr(float(node))
     return f"{node.label}={node.data!r}" if node.label else repr(node.data)
 
 

@@ -154,8 +154,11 @@ def _check_call(text: str, node: ast.Call) -> None:
     if func.id == "leaky_relu":
         if n not in (1, 2):
             raise ExpressionError(f"leaky_relu() takes 1 or 2 arguments (x, slope), got {n}")
-        if n == 2 and _number(node.args[1]) is None:
+        slope = _number(node.args[1]) if n == 2 else 0.0
+        if slope is None:
             raise ExpressionError(f"the slope of leaky_relu() must be a number, got {_segment(text, node.args[1])!r}")
+        if not math.isfinite(slope):
+            raise ExpressionError(f"the slope of leaky_relu() {_segment(text, node.args[1])} is too large for a float")
     elif n != 1:
         raise ExpressionError(f"{func.id}() takes 1 argument, got {n}")
 
@@ -167,7 +170,10 @@ def _number(node: ast.AST) -> Optional[float]:
         sign = -sign if isinstance(node.op, ast.USub) else sign
         node = node.operand
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        return sign * float(node.value)
+        try:
+            return sign * float(node.value)
+        except OverflowError:  # an integer literal past the largest float
+            return sign * math.inf
     return None
 
 

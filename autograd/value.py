@@ -294,8 +294,8 @@ def _node(data: float, fn: ops.Op, a: Any, b: Any) -> Value:
         out._fn = fn
     else:
         out._a = out._b = out._fn = None
-    if mode.anomaly:
-        check_forward(out, fn, out.parents)
+    if mode.anomaly:  # name the inputs even under no_grad, where the node keeps none
+        check_forward(out, fn, (a,) if b is None else (a, b))
     return out
 
 

@@ -18,7 +18,7 @@ Rendering needs Graphviz's ``dot``; without it, rendering raises
 ['dL/dx += 2 × 1 = 2', 'dL/dx += 2 × 1 = 2']
 """
 
-from ._render import Graph, GraphvizNotFound, dot_available
+from ._render import Graph, GraphvizError, GraphvizNotFound, dot_available
 from .graph import draw_graph, node_kind
 from .html import backprop_html, save_backprop_html
 from .network import draw_network, unit_names, weight_names
@@ -40,6 +40,7 @@ __all__ = [
     "unit_names",
     "weight_names",
     "Graph",
+    "GraphvizError",
     "GraphvizNotFound",
     "dot_available",
 ]

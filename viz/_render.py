@@ -13,13 +13,15 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import subprocess
 from typing import Any, Optional
 
 import graphviz
 
 from autograd.steps import fmt  # noqa: F401  (re-exported for viz modules)
 
-__all__ = ["Graph", "GraphvizNotFound", "PALETTE", "dot_available", "fmt", "html_text", "plain_text", "shade", "svg"]
+__all__ = ["Graph", "GraphvizNotFound", "GraphvizError", "PALETTE", "clip", "dot_available", "fmt", "html_text",
+           "plain_text", "shade", "svg"]
 
 INSTALL_HINT = (
     "Graphviz's 'dot' program is needed to render pictures, and it is not on PATH. Install it with one of:\n"
@@ -91,6 +93,47 @@ class GraphvizNotFound(graphviz.ExecutableNotFound):
         RuntimeError.__init__(self, INSTALL_HINT + (f"\n({detail})" if detail else ""))
 
 
+class GraphvizError(RuntimeError):
+    """Graphviz's ``dot`` is installed but failed to lay out a picture (it
+    crashed, ran out of memory, or refused the input); the message says how
+    big the picture was and what to do instead.
+
+    >>> str(GraphvizError("graph", 5, "killed by signal 11")).split(":")[0]
+    "Graphviz's dot could not draw this graph (5 nodes)"
+    """
+
+    def __init__(self, what: str, nodes: int, detail: str) -> None:
+        super().__init__(
+            f"Graphviz's dot could not draw this {what} ({nodes} nodes): {detail}. Draw a smaller piece, or "
+            "write the DOT source (the graph's .source attribute) and lay it out with other tools.")
+
+
+def _failure(graph: graphviz.Digraph, error: BaseException) -> GraphvizError:
+    nodes = sum(1 for line in graph.body if "->" not in line and "[" in line)
+    if isinstance(error, subprocess.CalledProcessError):
+        code = error.returncode
+        detail = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+        stderr = error.stderr.decode("utf-8", "replace") if isinstance(error.stderr, bytes) else (error.stderr or "")
+        last = stderr.strip().splitlines()[-1:] if stderr else []
+        if last:
+            detail += f", {last[0][:200]}"
+    else:  # dot died before reading all of its input
+        detail = "it stopped before reading the whole graph (broken pipe)"
+    return GraphvizError("graph", nodes, detail)
+
+
+def _run(graph: graphviz.Digraph, method: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call graphviz's ``pipe``/``render`` with friendly errors for a missing or failing ``dot``."""
+    try:
+        return method(*args, **kwargs)
+    except graphviz.ExecutableNotFound as e:
+        if isinstance(e, GraphvizNotFound):
+            raise
+        raise GraphvizNotFound() from None
+    except (subprocess.CalledProcessError, BrokenPipeError) as e:
+        raise _failure(graph, e) from None
+
+
 class Graph(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering methods raise
     :class:`GraphvizNotFound` (with install instructions) when ``dot`` is missing.
@@ -105,20 +148,10 @@ class Graph(graphviz.Digraph):
     """
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().pipe(*args, **kwargs)
-        except graphviz.ExecutableNotFound as e:
-            if isinstance(e, GraphvizNotFound):
-                raise
-            raise GraphvizNotFound() from None
+        return _run(self, super().pipe, *args, **kwargs)
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().render(*args, **kwargs)
-        except graphviz.ExecutableNotFound as e:
-            if isinstance(e, GraphvizNotFound):
-                raise
-            raise GraphvizNotFound() from None
+        return _run(self, super().render, *args, **kwargs)
 
     def svg(self) -> str:
         """The picture as an SVG document (a str); needs ``dot``."""
@@ -138,33 +171,47 @@ def svg(graph: graphviz.Digraph) -> str:
     """Render ``graph`` to an SVG string with ``dot``.
 
     Raises :class:`GraphvizNotFound` (saying how to install Graphviz) when
-    ``dot`` is missing.
+    ``dot`` is missing, and :class:`GraphvizError` when it fails.
 
     >>> g = Graph(); g.node("a")
     >>> svg(g).lstrip().startswith("<?xml")
     True
     """
-    try:
-        out: str = graph.pipe(format="svg", encoding="utf-8")
-    except graphviz.ExecutableNotFound as e:
-        if isinstance(e, GraphvizNotFound):
-            raise
-        raise GraphvizNotFound() from None
+    out: str = _run(graph, graph.pipe, format="svg", encoding="utf-8")
     return out
 
 
 # --- text -------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+#: Longer labels are cut (with an ellipsis) in pictures: nobody can read them, and Graphviz fails on
+#: labels of some 16,000 characters.
+MAX_LABEL = 500
 
 
 def plain_text(s: str) -> str:
-    """``s`` with control characters (which XML cannot hold) shown as ``\\xNN``.
+    """``s`` with characters XML cannot hold (control characters, lone surrogates)
+    shown as ``\\xNN`` or ``\\uNNNN``.
 
-    >>> plain_text("a\\x00b")
-    'a\\\\x00b'
+    >>> plain_text("a\\x00b"), plain_text("c\\ud800")
+    ('a\\\\x00b', 'c\\\\ud800')
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    return _CONTROL.sub(_escape, s)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+
+
+def clip(s: str, limit: int = MAX_LABEL) -> str:
+    """``s``, cut to ``limit`` characters with an ellipsis when longer.
+
+    >>> clip("abcdef", 4)
+    'abc…'
+    """
+    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 def html_text(s: str) -> str:
@@ -172,14 +219,15 @@ def html_text(s: str) -> str:
 
     ``< > & "`` become entities, a backslash is doubled (Graphviz would read
     ``\\N`` as the node's name otherwise), newlines become line breaks and
-    other control characters are shown as ``\\xNN``.
+    other control characters are shown as ``\\xNN``; text past
+    :data:`MAX_LABEL` characters is cut.
 
     >>> html_text('a<b> & "c"')
     'a&lt;b&gt; &amp; &quot;c&quot;'
     >>> html_text("x\\\\N\\ny")
     'x\\\\\\\\N<br/>y'
     """
-    lines = plain_text(s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).split("\n")
+    lines = plain_text(clip(s).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).split("\n")
     escaped = []
     for line in lines:
         line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -190,7 +238,7 @@ def html_text(s: str) -> str:
 def tooltip_text(s: str) -> str:
     """``s`` for a tooltip: one line; backslashes become a look-alike, because
     Graphviz expands escapes in tooltips differently from version to version."""
-    return graphviz.nohtml(plain_text(s.replace("\n", " ")).replace("\\", "\u29f5"))
+    return graphviz.nohtml(plain_text(clip(s).replace("\n", " ")).replace("\\", "\u29f5"))
 
 
 # --- colour -----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ expression, and demos that train small networks and draw them.
 
 Exit status: 0 on success, 2 for a bad command line or an expression that is
 refused or cannot be computed, 1 when a file cannot be written or Graphviz is
-missing.
+missing or fails. ``--json`` writes strict JSON: a gradient that is not finite
+is the string ``"inf"``, ``"-inf"`` or ``"nan"``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from autograd import Value
 
-from ._render import GraphvizNotFound, fmt
+from ._render import GraphvizError, GraphvizNotFound, fmt
 from .expr import FUNCTIONS, ExpressionError, evaluate
 
 __all__ = ["main", "parse_assignments"]
@@ -81,9 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     def expression_command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("expression", help='for example "tanh(x*w + b)"')
-        p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE",
-                       help="the value of every variable, e.g. --at x=2 w=-3 b=6.88")
-        p.add_argument("--params", nargs="+", default=None, metavar="NAME",
+        p.add_argument("--at", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
+                       help="the value of every variable, e.g. --at x=2 w=-3 b=6.88 (may be repeated)")
+        p.add_argument("--params", nargs="+", action="extend", default=None, metavar="NAME",
                        help="the variables that are parameters (drawn apart from inputs)")
         p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR", help="layout direction")
         p.add_argument("--max-nodes", type=int, default=500, help="refuse graphs with more Values (default 500)")
@@ -128,8 +129,9 @@ def _compute(args: argparse.Namespace) -> Tuple[Value, Dict[str, Value], List[Va
 
 def _report(args: argparse.Namespace, out: Value, leaves: Dict[str, Value]) -> None:
     if getattr(args, "json", False):
-        print(json.dumps({"expression": args.expression, "value": out.data,
-                          "gradients": {name: v.grad for name, v in leaves.items()}}))
+        print(json.dumps({"expression": args.expression, "value": _json_number(out.data),
+                          "gradients": {name: _json_number(v.grad) for name, v in leaves.items()}},
+                         allow_nan=False))
         return
     d = args.digits
     at = ", ".join(f"{name} = {fmt(v.data, d)}" for name, v in leaves.items())
@@ -137,6 +139,12 @@ def _report(args: argparse.Namespace, out: Value, leaves: Dict[str, Value]) -> N
     for name, v in leaves.items():
         note = "" if math.isfinite(v.grad) else "   (not finite: the derivative does not exist here)"
         print(f"dL/d{name} = {fmt(v.grad, d)}{note}")
+
+
+def _json_number(x: float) -> object:
+    """``x``, or for inf, -inf and nan (which JSON cannot hold) the strings
+    ``"inf"``, ``"-inf"``, ``"nan"``, which ``float()`` reads back."""
+    return x if math.isfinite(x) else repr(x)
 
 
 def _graph(args: argparse.Namespace) -> int:
@@ -217,6 +225,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except GraphvizNotFound as e:
         tip = "\nchainrule graph can still write the DOT source: -o graph.dot" if args.command == "graph" else ""
         print(f"chainrule {args.command}: error: {e}{tip}", file=sys.stderr)
+        return 1
+    except GraphvizError as e:
+        print(f"chainrule {args.command}: error: {e}", file=sys.stderr)
         return 1
     except OSError as e:
         print(f"chainrule {args.command}: error: cannot write {e.filename or 'the output'}: {e.strerror or e}",

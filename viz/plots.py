@@ -15,6 +15,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from autograd import Value, no_grad
 
+from ._render import plain_text
+
 __all__ = ["plot_loss", "plot_decision_boundary", "SVGPath"]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -70,6 +72,7 @@ def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: 
     >>> path.read_text().count("<svg") == 1 and "epoch" in path.read_text()
     True
     """
+    _check_title("plot_loss", title)
     series = _series(history)
     matplotlib, Figure = _matplotlib("plot_loss")
     loss = series["loss"]
@@ -88,7 +91,7 @@ def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: 
             ax.set_yscale("log")
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss (log scale)" if logy else "loss")
-        ax.set_title(f"{title} (final {loss[-1]:.4g})")
+        ax.set_title(f"{plain_text(title)} (final {loss[-1]:.4g})")
         ax.grid(True, alpha=0.3)
         handles, labels = ax.get_legend_handles_labels()
         if series.get("accuracy"):
@@ -105,6 +108,11 @@ def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: 
         ax.legend(handles, labels, loc="center right")
         fig.tight_layout()
         return _save(fig, path)
+
+
+def _check_title(who: str, title: Any) -> None:
+    if not isinstance(title, str):
+        raise TypeError(f"{who}() title must be a str, got {type(title).__name__}: {title!r}")
 
 
 class SVGPath(type(pathlib.Path())):  # type: ignore[misc]
@@ -164,6 +172,7 @@ def plot_decision_boundary(
     >>> "Decision boundary" in path.read_text()
     True
     """
+    _check_title("plot_decision_boundary", title)
     rows = [list(map(float, r)) for r in X]
     if not rows or len(rows) != len(y):
         raise ValueError(f"plot_decision_boundary() needs rows of X with one label each, got {len(rows)} and {len(y)}")
@@ -207,7 +216,7 @@ def plot_decision_boundary(
                        linewidths=0.6, label=f"class {c}", zorder=3)
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
-        ax.set_title(title)
+        ax.set_title(plain_text(title))
         ax.legend(loc="best", fontsize=8)
         fig.tight_layout()
         return _save(fig, path)
