@@ -10,6 +10,7 @@
 
 import typing as _typing
 
+from . import notation
 from .engine import backprop, backward_order, topological_order
 from .errors import AnomalyError, GradcheckError
 from .explain import explain
@@ -50,6 +51,7 @@ __all__ = [
     "Step",
     "backprop_steps",
     "explain",
+    "notation",
 ]
 
 __version__ = "0.1.0"

@@ -14,9 +14,10 @@ gives it. :func:`autograd.explain` puts these steps into words, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from . import notation
 from .engine import backward_order, topological_order
 from .value import Value
 
@@ -65,6 +66,12 @@ class Step:
     node_name: str
     parent_name: str
     rule: str
+    graph: notation.GraphNames = field(repr=False, compare=False)
+
+    @property
+    def root(self) -> Value:
+        """The Value the backward pass starts from."""
+        return self.graph.root
 
     @property
     def op(self) -> str:
@@ -201,6 +208,7 @@ def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
     if not isinstance(root, Value):
         raise TypeError(f"backprop_steps() needs a Value, got {type(root).__name__}")
     names = node_names(root)
+    graph = notation.GraphNames(root)
     grads: Dict[Value, float] = {root: float(seed)}
     pending: List[Any] = []
     for node in backward_order(root):
@@ -232,6 +240,7 @@ def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
             node_name=names[node],
             parent_name=names[parent],
             rule=local_rule(node, position, names),
+            graph=graph,
         )
         for i, (node, parent, position, local, upstream, contribution, before, after) in enumerate(pending)
     ]
