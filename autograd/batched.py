@@ -8,14 +8,16 @@ depend on one another, so each such group runs as one NumPy operation (the 16
 multiplications of a layer's neurons, say). The backward pass walks the groups
 in reverse and sums each shared leaf's gradient over the batch.
 
-The rules are NumPy versions of the rows in :mod:`autograd.ops` (same
-derivatives, same conventions at kinks, same domain errors). Needs NumPy:
+The rules are the rows of :mod:`autograd.ops`: an op's float rules where they
+take arrays, the NumPy rules in the same row where they do not, and the row's
+domain rules and messages. Needs NumPy:
 ``pip install 'chainrule[fast]'``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import ops
@@ -33,101 +35,40 @@ Array = Any
 Rule = Tuple[Callable[..., Array], Callable[..., Tuple[Any, ...]]]
 
 
-# --- NumPy rules, one per op in autograd.ops ---------------------------------------
+# --- each op's rules over arrays, read from its row in autograd.ops -----------------
 
-def _domain(ok: Array, exc: type, message: str, bad: Array) -> None:
-    if not np.all(ok):
-        raise exc(message.format(float(bad[~ok].flat[0])))
-
-
-def _div(a: Array, b: Array) -> Array:
-    _domain(b != 0, ZeroDivisionError, "div(): division by zero, {!r} / 0.0", np.broadcast_to(a, np.shape(b)))
-    return a / b
-
-
-def _log(x: Array) -> Array:
-    _domain(x > 0, ValueError, "log() needs a positive input, got {!r}", x)
-    return np.log(x)
-
-
-def _sqrt(x: Array) -> Array:
-    _domain(x >= 0, ValueError, "sqrt() needs a non-negative input, got {!r}", x)
-    return np.sqrt(x)
-
-
-def _exp(x: Array) -> Array:
-    out = np.exp(x)
-    _domain(np.isfinite(out) | ~np.isfinite(x), OverflowError, "exp(): exp({!r}) is too large for a float", x)
-    return out
-
-
-def _pow(a: Array, b: Array) -> Array:
-    a, b = np.broadcast_arrays(a, b)
-    _domain(~((a == 0) & (b < 0)), ZeroDivisionError, "pow(): 0.0 cannot be raised to the negative power {!r}", b)
-    _domain(~((a < 0) & (b != np.round(b))), ValueError,
-            "pow(): a negative base needs an integer exponent, got {!r}", b)
-    out = np.power(a, b)
-    _domain(np.isfinite(out) | ~(np.isfinite(a) & np.isfinite(b)), OverflowError,
-            "pow(): {!r} ** ... is too large for a float", a)
-    return out
-
-
-def _finite(name: str, f: Callable[[Array], Array]) -> Callable[[Array], Array]:
-    def rule(x: Array) -> Array:
-        _domain(~np.isinf(x), ValueError, name + "() needs a finite input, got {!r}", x)
-        return f(x)
-
-    return rule
-
-
-def _sigmoid(x: Array) -> Array:
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _pow_locals(out: Array, a: Array, b: Array) -> Tuple[Array, Array]:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        da = b * np.power(a, b - 1)
-        db = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)), np.where((a == 0) & (b >= 0), 0.0, np.nan))
-    return da, db
-
-
-def _sqrt_local(out: Array, x: Array) -> Tuple[Array]:
-    with np.errstate(divide="ignore"):
-        return (0.5 / out,)
-
-
-_RULES: Dict[str, Rule] = {
-    "add": (np.add, lambda out, a, b: (1.0, 1.0)),
-    "sub": (np.subtract, lambda out, a, b: (1.0, -1.0)),
-    "mul": (np.multiply, lambda out, a, b: (b, a)),
-    "div": (_div, lambda out, a, b: (1.0 / b, -out / b)),
-    "pow": (_pow, _pow_locals),
-    "neg": (np.negative, lambda out, x: (-1.0,)),
-    "exp": (_exp, lambda out, x: (out,)),
-    "log": (_log, lambda out, x: (1.0 / x,)),
-    "sqrt": (_sqrt, _sqrt_local),
-    "tanh": (np.tanh, lambda out, x: (1.0 - out * out,)),
-    "sigmoid": (_sigmoid, lambda out, x: (out * (1.0 - out),)),
-    "relu": (lambda x: np.where(x > 0, x, 0.0), lambda out, x: ((x > 0).astype(float),)),
-    "softplus": (lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))), lambda out, x: (_sigmoid(x),)),
-    "sin": (_finite("sin", np.sin), lambda out, x: (np.cos(x),)),
-    "cos": (_finite("cos", np.cos), lambda out, x: (-np.sin(x),)),
-    "abs": (np.abs, lambda out, x: (np.sign(x),)),
-}
+def _first_bad(bad: Array, inputs: Sequence[Array]) -> List[float]:
+    """The inputs at the first position where ``bad`` holds, as floats (for the message)."""
+    arrays = np.broadcast_arrays(*inputs, bad)
+    where = np.flatnonzero(arrays[-1])[0]
+    return [float(a.flat[where]) for a in arrays[:-1]]
 
 
 def _rule(op: ops.Op) -> Rule:
-    if op.name == "pow" and op.arity == 1:  # x ** n for a fixed n
-        n: float = op.param  # type: ignore[assignment]
-        return (lambda x: _pow(x, n), lambda out, x: (n * np.power(x, n - 1),))
-    if op.name == "leaky_relu":
-        slope: float = op.param  # type: ignore[assignment]
-        return (lambda x: np.where(x > 0, x, slope * x), lambda out, x: (np.where(x > 0, 1.0, slope),))
-    try:
-        return _RULES[op.name]
-    except KeyError:
-        raise NotImplementedError(f"the batched engine has no NumPy rule for op {op.name!r}") from None
+    """``(forward, local)`` over arrays for ``op``: its NumPy rules where the row has them, its
+    float rules where those take arrays, and its domain (refused inputs, overflow) checked with
+    the row's own messages."""
+    compute = op.forward if op.np_forward is None else partial(op.np_forward, np)
+    local = op.local if op.np_local is None else partial(op.np_local, np)
+    refuse, overflow = op.refuse, op.overflow
+    if not refuse and overflow is None:
+        return compute, local
+
+    def forward(*inputs: Array) -> Array:
+        for rule in refuse:
+            bad = rule.when(*inputs)
+            if np.any(bad):
+                raise rule.exception(*_first_bad(bad, inputs))
+        out = compute(*inputs)
+        if overflow is not None:
+            bad = ~np.isfinite(out)
+            for x in inputs:
+                bad &= np.isfinite(x)
+            if np.any(bad):
+                raise OverflowError(overflow.format(*_first_bad(bad, inputs)))
+        return out
+
+    return forward, local
 
 
 # --- the tape -------------------------------------------------------------------------
@@ -236,8 +177,9 @@ class BatchedTape:
         V[self._shared_rows] = np.array([v.data for v in self.shared])[:, None]
         for row, value in self._constants:
             V[row] = value
-        for group in self._groups:
-            V[group.out] = group.forward(*[V[column] for column in group.inputs])
+        with np.errstate(all="ignore"):  # a rule's domain is checked by the rule, with the op's message
+            for group in self._groups:
+                V[group.out] = group.forward(*[V[column] for column in group.inputs])
         self._values = V
         return V[self._root].copy()
 
@@ -265,11 +207,12 @@ class BatchedTape:
         V = self._values
         G = np.zeros_like(V)
         G[self._root] = weights
-        for group in reversed(self._groups):
-            upstream = G[group.out]
-            locals_ = group.local(V[group.out], *[V[column] for column in group.inputs])
-            for local, scatter in zip(locals_, group.scatter):
-                scatter.add(G, upstream if (type(local) is float and local == 1.0) else local * upstream)
+        with np.errstate(all="ignore"):  # inf and nan derivatives at singular points, as in backward()
+            for group in reversed(self._groups):
+                upstream = G[group.out]
+                locals_ = group.local(V[group.out], *[V[column] for column in group.inputs])
+                for local, scatter in zip(locals_, group.scatter):
+                    scatter.add(G, upstream if (type(local) is float and local == 1.0) else local * upstream)
         sums = G[self._shared_rows].sum(axis=1).tolist()
         for leaf, g in zip(self.shared, sums):
             old = leaf.grad

@@ -17,20 +17,25 @@ from __future__ import annotations
 
 import ast
 import math
-from typing import Dict, List, Mapping, Optional, Tuple, Union
+import operator
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
+from . import ops
 from .value import Value
 
 __all__ = ["ExpressionError", "FUNCTIONS", "check_expression", "evaluate", "MAX_LENGTH"]
 
-#: The functions an expression may call: each is the Value method of that name.
-FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "softplus", "sin", "cos", "abs")
+#: The functions an expression may call: the ops of :mod:`autograd.ops` called by name.
+FUNCTIONS = tuple(ops.functions())
 
 #: Longer expressions are refused (a picture of them would be unreadable anyway).
 MAX_LENGTH = 10_000
 
-_BINARY = {ast.Add: ("add", "+"), ast.Sub: ("sub", "-"), ast.Mult: ("mul", "*"), ast.Div: ("div", "/"),
-           ast.Pow: ("pow", "**")}
+# Python's operator syntax, by the symbols of the op table's infix rows.
+_SYNTAX = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_BINARY = {syntax: op for syntax, symbol in _SYNTAX.items()
+           for op in ops.OPS.values() if op.symbol == symbol and not op.is_function}
+_NEGATE: ops.Op = ops.OPS["neg"]
 _OTHER_BINARY = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
                  ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&"}
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call, ast.Load,
@@ -102,13 +107,8 @@ def check_expression(text: str, names: Optional[Mapping[str, object]] = None, *,
     unknown: List[str] = []
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     for node in ast.walk(tree):  # breadth first: the outermost offence is reported
-        if not isinstance(node, _ALLOWED):
-            what = _WHAT.get(type(node))
-            if isinstance(node, ast.BinOp):
-                what = f"the {_OTHER_BINARY.get(type(node.op), type(node.op).__name__)} operator"
-            elif isinstance(node, ast.UnaryOp):
-                what = "the not operator" if isinstance(node.op, ast.Not) else "the ~ operator"
-            raise _refuse(text, node, what or type(node).__name__)
+        if not isinstance(node, _ALLOWED):  # (BinOp and UnaryOp are allowed: their operators are checked next)
+            raise _refuse(text, node, _WHAT.get(type(node)) or type(node).__name__)
         if isinstance(node, ast.BinOp) and type(node.op) not in _BINARY:
             raise _refuse(text, node, f"the {_OTHER_BINARY.get(type(node.op), type(node.op).__name__)} operator")
         if isinstance(node, ast.UnaryOp) and not isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -151,16 +151,23 @@ def _check_call(text: str, node: ast.Call) -> None:
     if node.keywords:
         raise ExpressionError(f"{func.id}() takes no keyword arguments ({_segment(text, node)!r})")
     n = len(node.args)
-    if func.id == "leaky_relu":
-        if n not in (1, 2):
-            raise ExpressionError(f"leaky_relu() takes 1 or 2 arguments (x, slope), got {n}")
-        slope = _number(node.args[1]) if n == 2 else 0.0
-        if slope is None:
-            raise ExpressionError(f"the slope of leaky_relu() must be a number, got {_segment(text, node.args[1])!r}")
-        if not math.isfinite(slope):
-            raise ExpressionError(f"the slope of leaky_relu() {_segment(text, node.args[1])} is too large for a float")
-    elif n != 1:
-        raise ExpressionError(f"{func.id}() takes 1 argument, got {n}")
+    row = ops.functions()[func.id]
+    if isinstance(row, ops.Family):  # an op with a number in it: f(x) or f(x, number)
+        if n not in (1, 2) if row.default is not None else n != 2:
+            counts = "1 or 2 arguments" if row.default is not None else "2 arguments"
+            raise ExpressionError(f"{func.id}() takes {counts} (x, {row.param}), got {n}")
+        number = _number(node.args[1]) if n == 2 else 0.0
+        if number is None:
+            raise ExpressionError(f"the {row.param} of {func.id}() must be a number, "
+                                  f"got {_segment(text, node.args[1])!r}")
+        if not math.isfinite(number):
+            raise ExpressionError(f"the {row.param} of {func.id}() {_segment(text, node.args[1])} "
+                                  "is too large for a float")
+    elif row.arity == ops.VARIADIC:
+        if n < 1:
+            raise ExpressionError(f"{func.id}() takes at least 1 argument, got {n}")
+    elif n != row.arity:
+        raise ExpressionError(f"{func.id}() takes {row.arity} argument{'s' if row.arity != 1 else ''}, got {n}")
 
 
 def _number(node: ast.AST) -> Optional[float]:
@@ -242,56 +249,34 @@ def _children(node: ast.AST) -> List[ast.AST]:
     if isinstance(node, ast.UnaryOp):
         return [node.operand]
     if isinstance(node, ast.Call):
-        return list(node.args[:1])
+        assert isinstance(node.func, ast.Name)
+        row = ops.functions()[node.func.id]
+        return list(node.args[:1] if isinstance(row, ops.Family) else node.args)
     return []
 
 
 def _apply(node: ast.AST, results: Dict[int, Number], leaves: Dict[str, Value]) -> Number:
+    """One node of a checked tree, its children already in ``results``: every op through the
+    ``Value`` method its row names. Numbers alone are folded into a number by the same rule."""
     if isinstance(node, ast.Constant):
         assert isinstance(node.value, (int, float))
         return float(node.value)
     if isinstance(node, ast.Name):
         return leaves[node.id]
+    args: List[Any] = [results[id(child)] for child in _children(node)]
+    folded = not any(isinstance(a, Value) for a in args)
+    if folded:
+        args[0] = Value(args[0])  # fold numbers with the engine's own rule and domain checks
     if isinstance(node, ast.UnaryOp):
-        x = results[id(node.operand)]
-        return -x if isinstance(node.op, ast.USub) else x
-    if isinstance(node, ast.BinOp):
-        a, b = results[id(node.left)], results[id(node.right)]
-        name, _ = _BINARY[type(node.op)]
-        if not isinstance(a, Value) and not isinstance(b, Value):
-            a = Value(a)  # fold two numbers with the engine's own rule and domain checks
-            folded = True
-        else:
-            folded = False
-        result = _binary(name, a, b)
-        return result.data if folded else result
-    if isinstance(node, ast.Call):
-        assert isinstance(node.func, ast.Name)
-        fname = node.func.id
-        x = results[id(node.args[0])]
-        folded = not isinstance(x, Value)
-        v = Value(x) if not isinstance(x, Value) else x
-        if fname == "leaky_relu":
-            slope = _number(node.args[1]) if len(node.args) > 1 else 0.01
-            assert slope is not None
-            out = v.leaky_relu(slope)
-        else:
-            out = getattr(v, fname)()
-        return out.data if folded else out
-    raise ExpressionError(f"{type(node).__name__} is not allowed")  # unreachable after check_expression
-
-
-def _binary(name: str, a: Number, b: Number) -> Value:
-    """``a <op> b`` where at least one side is a Value (a number becomes a constant)."""
-    if name == "add":
-        out = a + b
-    elif name == "sub":
-        out = a - b
-    elif name == "mul":
-        out = a * b
-    elif name == "div":
-        out = a / b
+        out = args[0] if isinstance(node.op, ast.UAdd) else getattr(operator, _NEGATE.method)(args[0])
+    elif isinstance(node, ast.BinOp):
+        out = getattr(operator, _BINARY[type(node.op)].method)(*args)
     else:
-        out = a ** b
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        row = ops.functions()[node.func.id]
+        if isinstance(row, ops.Family):
+            args.append(_number(node.args[1]) if len(node.args) > 1 else row.default)
+        first = args[0] if isinstance(args[0], Value) else Value(args[0])
+        out = getattr(first, row.method)(*args[1:])
     assert isinstance(out, Value)
-    return out
+    return out.data if folded else out

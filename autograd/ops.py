@@ -1,15 +1,25 @@
 """The op table: every primitive's forward rule beside its local derivative(s).
 
-Each :class:`Op` pairs ``forward(*inputs) -> float`` with
+Each :class:`Op` row pairs ``forward(*inputs) -> float`` with
 ``local(out, *inputs) -> tuple`` giving ``d out / d input`` for every input.
 ``local`` is written with ordinary operators and with the dispatching helpers
-below, so the *same* code runs on floats (a plain backward pass) and on
-``Value`` objects (``create_graph=True``), which is what makes derivatives of
-any order work: the derivative of a derivative is just another graph.
+below, so the *same* code runs on floats (a plain backward pass, forward-mode
+tangents) and on ``Value`` objects (``create_graph=True``), which is what makes
+derivatives of any order work: the derivative of a derivative is just another
+graph.
 
-Adding an op means adding one row here and one method on ``Value``; the
-backward pass never changes. Forward rules check their domain and raise at
-once with the op's name and the offending value.
+The row is the only place an op is described. Besides the two rules it holds
+what every other reader needs: its domain (:class:`Refuse` rules, checked by
+``forward`` on floats and by the batched engine on arrays, with one message),
+the derivative spelled for people (``formula``), the ``Value`` method that
+applies it, how pictures show it, the derivatives as Python source for the
+compiled tape (``code``), and NumPy rules where the float rules cannot serve
+arrays. The float pass, ``create_graph``, the tape, the batched engine, the
+``chainrule`` command, pictures and explanations all read these rows; a test
+fails when one of them lacks an op the table has.
+
+Adding an op means one row here, one method on ``Value`` and one row in the
+op-test table; the backward pass never changes.
 """
 
 from __future__ import annotations
@@ -17,48 +27,12 @@ from __future__ import annotations
 import math
 import operator
 from functools import lru_cache
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Dict, Tuple
 
-__all__ = ["Op", "OPS", "CONSTANT", "pow_const", "leaky_relu_op"]
+from .oprow import VARIADIC, Family, Op, Refuse, _bind_message
 
-Local = Callable[..., Tuple[Any, ...]]
-
-
-class Op:
-    """A primitive operation: its name, forward rule and local derivatives.
-
-    ``formula`` spells each local derivative for people: ``{a}``, ``{b}`` are
-    the inputs' names (bracketed when they are expressions), ``{A}`` the first
-    input's bare name (inside a function's brackets), ``{o}`` the output's. It is
-    text only, for explanations and pictures; the numbers come from ``local``.
-
-    >>> MUL.forward(3.0, 4.0), MUL.local(12.0, 3.0, 4.0), MUL.formula
-    (12.0, (4.0, 3.0), ('{b}', '{a}'))
-    """
-
-    __slots__ = ("name", "symbol", "arity", "forward", "local", "formula", "param")
-
-    def __init__(
-        self,
-        name: str,
-        symbol: str,
-        arity: int,
-        forward: Callable[..., float],
-        local: Local,
-        formula: Tuple[str, ...] = (),
-        param: Optional[float] = None,
-    ) -> None:
-        self.name = name
-        self.symbol = symbol
-        self.arity = arity
-        self.forward = forward
-        self.local = local
-        self.formula = formula
-        self.param = param
-
-    def __repr__(self) -> str:
-        return f"<op {self.symbol}>"
-
+__all__ = ["Op", "Refuse", "Family", "OPS", "FAMILIES", "CONSTANT", "VARIADIC", "pow_const", "leaky_relu_op",
+           "functions"]
 
 # --- helpers that work on a float or on a Value -----------------------------------
 
@@ -111,53 +85,73 @@ def _power_rule(x: Any, n: Any) -> Any:
     return n * _singular_pow(x, n - 1)
 
 
-# --- forward rules with their domain checks ------------------------------------------
+# --- domains: each rule once, read by the float forward rules and by the batched engine ---
+
+_DIV_ZERO = Refuse(lambda a, b: b == 0, ZeroDivisionError, "div(): division by zero, {0!r} / {1!r}")
+_LOG_DOMAIN = Refuse(lambda x: (x <= 0) | (x != x), ValueError, "log() needs a positive input, got {0!r}")
+_SQRT_DOMAIN = Refuse(lambda x: x < 0, ValueError, "sqrt() needs a non-negative input, got {0!r}")
+_POW_ZERO = Refuse(lambda a, b: (a == 0) & (b < 0), ZeroDivisionError,
+                   "pow(): 0.0 cannot be raised to the negative power {1!r}")
+_POW_NEGATIVE = Refuse(lambda a, b: (a < 0) & (b % 1 != 0), ValueError,  # b % 1 is nan for inf and nan
+                       "pow(): a negative base ({0!r}) needs an integer exponent, got {1!r}")
+_POW_OVERFLOW = "pow(): {0!r} ** {1!r} is too large for a float"
+_EXP_OVERFLOW = "exp(): exp({0!r}) is too large for a float"
+
+
+def _finite(name: str) -> Refuse:
+    return Refuse(lambda x: abs(x) == math.inf, ValueError, name + "() needs a finite input, got {0!r}")
+
+
+_SIN_DOMAIN, _COS_DOMAIN = _finite("sin"), _finite("cos")
+
+
+# --- forward rules on floats, with their domain checks ---------------------------------
 
 def _div_fwd(a: float, b: float) -> float:
     if b == 0:
-        raise ZeroDivisionError(f"div(): division by zero, {a!r} / {b!r}")
+        raise _DIV_ZERO.exception(a, b)
     return a / b
 
 
 def _pow_fwd(a: float, b: float) -> float:
     if a == 0 and b < 0:
-        raise ZeroDivisionError(f"pow(): 0.0 cannot be raised to the negative power {b!r}")
+        raise _POW_ZERO.exception(a, b)
     if a < 0 and not float(b).is_integer():  # also inf and nan, which int() cannot take
-        raise ValueError(f"pow(): a negative base ({a!r}) needs an integer exponent, got {b!r}")
+        raise _POW_NEGATIVE.exception(a, b)
     try:
         return a ** b
     except OverflowError:
-        raise OverflowError(f"pow(): {a!r} ** {b!r} is too large for a float") from None
+        raise OverflowError(_POW_OVERFLOW.format(a, b)) from None
 
 
 def _exp_fwd(x: float) -> float:
     try:
         return math.exp(x)
     except OverflowError:
-        raise OverflowError(f"exp(): exp({x!r}) is too large for a float") from None
+        raise OverflowError(_EXP_OVERFLOW.format(x)) from None
 
 
 def _log_fwd(x: float) -> float:
     if not x > 0:
-        raise ValueError(f"log() needs a positive input, got {x!r}")
+        raise _LOG_DOMAIN.exception(x)
     return math.log(x)
 
 
 def _sqrt_fwd(x: float) -> float:
     if x < 0:
-        raise ValueError(f"sqrt() needs a non-negative input, got {x!r}")
+        raise _SQRT_DOMAIN.exception(x)
     return math.sqrt(x)
 
 
 def _sin_fwd(x: float) -> float:
     if math.isinf(x):
-        raise ValueError(f"sin() needs a finite input, got {x!r}")
+        raise _SIN_DOMAIN.exception(x)
     return math.sin(x)
 
 
 def _cos_fwd(x: float) -> float:
     if math.isinf(x):
-        raise ValueError(f"cos() needs a finite input, got {x!r}")
+        raise _COS_DOMAIN.exception(x)
     return math.cos(x)
 
 
@@ -191,29 +185,70 @@ def _pow_locals(out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
     return da, db
 
 
-# --- the table ---------------------------------------------------------------------
-#      name, symbol, arity, forward, local: d out / d input(s) and the same as formulas
+# --- NumPy rules, only where the float rules above cannot take arrays -----------------
+# Each takes the numpy module first (autograd itself imports only the standard library).
 
-ADD = Op("add", "+", 2, operator.add, lambda out, a, b: (1.0, 1.0), ("1", "1"))
-SUB = Op("sub", "-", 2, operator.sub, lambda out, a, b: (1.0, -1.0), ("1", "-1"))
-MUL = Op("mul", "*", 2, operator.mul, lambda out, a, b: (b, a), ("{b}", "{a}"))
-DIV = Op("div", "/", 2, _div_fwd, lambda out, a, b: (1.0 / b, -out / b), ("1/{b}", "-{a}/{b}²"))
-POW = Op("pow", "**", 2, _pow_fwd, _pow_locals, ("{b}·{a}^({b}-1)", "{o}·log({A})"))
-NEG = Op("neg", "neg", 1, operator.neg, lambda out, x: (-1.0,), ("-1",))
-EXP = Op("exp", "exp", 1, _exp_fwd, lambda out, x: (out,), ("exp({A})",))
-LOG = Op("log", "log", 1, _log_fwd, lambda out, x: (1.0 / x,), ("1/{a}",))
-SQRT = Op("sqrt", "sqrt", 1, _sqrt_fwd, lambda out, x: (_singular_div(0.5, out),), ("1/(2·sqrt({A}))",))
-TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), ("1 - tanh({A})²",))
+def _np_sigmoid(np: Any, x: Any) -> Any:
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _np_pow(np: Any, a: Any, b: Any) -> Any:
+    return np.power(a, b)
+
+
+def _np_pow_locals(np: Any, out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
+    da = b * np.power(a, b - 1)
+    db = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)), np.where((a == 0) & (b >= 0), 0.0, np.nan))
+    return da, db
+
+
+# --- the table ---------------------------------------------------------------------
+# Each row: name, symbol, arity, forward, local (d out / d inputs), the same as formulas;
+# then what other readers need. ``code`` must be the very expressions ``local`` evaluates.
+
+ADD = Op("add", "+", 2, operator.add, lambda out, a, b: (1.0, 1.0), ("1", "1"),
+         method="__add__", commutative=True, code=("1.0", "1.0"))
+SUB = Op("sub", "-", 2, operator.sub, lambda out, a, b: (1.0, -1.0), ("1", "-1"),
+         method="__sub__", label="a − b", code=("1.0", "-1.0"))
+MUL = Op("mul", "*", 2, operator.mul, lambda out, a, b: (b, a), ("{b}", "{a}"),
+         method="__mul__", commutative=True, code=("{b}", "{a}"))
+DIV = Op("div", "/", 2, _div_fwd, lambda out, a, b: (1.0 / b, -out / b), ("1/{b}", "-{a}/{b}²"),
+         method="__truediv__", label="a / b", refuse=(_DIV_ZERO,), code=("(1.0 / {b})", "(-{o} / {b})"),
+         np_forward=lambda np, a, b: a / b)
+POW = Op("pow", "**", 2, _pow_fwd, _pow_locals, ("{b}·{a}^({b}-1)", "{o}·log({A})"),
+         method="__pow__", label="a ** b", refuse=(_POW_ZERO, _POW_NEGATIVE), overflow=_POW_OVERFLOW,
+         np_forward=_np_pow, np_local=_np_pow_locals)
+NEG = Op("neg", "neg", 1, operator.neg, lambda out, x: (-1.0,), ("-1",), method="__neg__", code=("-1.0",))
+EXP = Op("exp", "exp", 1, _exp_fwd, lambda out, x: (out,), ("exp({A})",),
+         overflow=_EXP_OVERFLOW, code=("{o}",), np_forward=lambda np, x: np.exp(x))
+LOG = Op("log", "log", 1, _log_fwd, lambda out, x: (1.0 / x,), ("1/{a}",),
+         refuse=(_LOG_DOMAIN,), code=("(1.0 / {a})",), np_forward=lambda np, x: np.log(x))
+SQRT = Op("sqrt", "sqrt", 1, _sqrt_fwd, lambda out, x: (_singular_div(0.5, out),), ("1/(2·sqrt({A}))",),
+          refuse=(_SQRT_DOMAIN,), np_forward=lambda np, x: np.sqrt(x))
+TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), ("1 - tanh({A})²",),
+          code=("(1.0 - {o} * {o})",), np_forward=lambda np, x: np.tanh(x))
 SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid_fwd, lambda out, x: (out * (1.0 - out),),
-             ("sigmoid({A})·(1 - sigmoid({A}))",))
-RELU = Op("relu", "relu", 1, _relu_fwd, lambda out, x: (1.0 if x > 0 else 0.0,), ("1 if {a} > 0 else 0",))
-SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),), ("sigmoid({A})",))
-SIN = Op("sin", "sin", 1, _sin_fwd, lambda out, x: (_cos(x),), ("cos({A})",))
-COS = Op("cos", "cos", 1, _cos_fwd, lambda out, x: (-_sin(x),), ("-sin({A})",))
-ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),), ("sign({A})",))
+             ("sigmoid({A})·(1 - sigmoid({A}))",), code=("({o} * (1.0 - {o}))",), np_forward=_np_sigmoid)
+RELU = Op("relu", "relu", 1, _relu_fwd, lambda out, x: (1.0 if x > 0 else 0.0,), ("1 if {a} > 0 else 0",),
+          code=("(1.0 if {a} > 0 else 0.0)",), np_forward=lambda np, x: np.where(x > 0, x, 0.0),
+          np_local=lambda np, out, x: ((x > 0).astype(float),))
+SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),), ("sigmoid({A})",),
+              np_forward=lambda np, x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
+              np_local=lambda np, out, x: (_np_sigmoid(np, x),))
+SIN = Op("sin", "sin", 1, _sin_fwd, lambda out, x: (_cos(x),), ("cos({A})",), refuse=(_SIN_DOMAIN,),
+         np_forward=lambda np, x: np.sin(x), np_local=lambda np, out, x: (np.cos(x),))
+COS = Op("cos", "cos", 1, _cos_fwd, lambda out, x: (-_sin(x),), ("-sin({A})",), refuse=(_COS_DOMAIN,),
+         np_forward=lambda np, x: np.cos(x), np_local=lambda np, out, x: (-np.sin(x),))
+ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),), ("sign({A})",),
+         np_local=lambda np, out, x: (np.sign(x),))
 
 #: A leaf made from a plain number inside an expression (the ``2`` in ``x * 2``).
 CONSTANT = Op("constant", "const", 0, float, lambda out: ())
+
+
+def _short(x: float) -> str:
+    return format(x + 0.0, ".4g")  # + 0.0: no "-0"
 
 
 @lru_cache(maxsize=256)
@@ -229,6 +264,11 @@ def pow_const(n: float) -> Op:
         lambda out, x: (_power_rule(x, n),),
         formula=(f"{n:g}·{{a}}^{n - 1:g}",),
         param=n,
+        method="__pow__",
+        refuse=(_POW_ZERO.bind(1, n), _POW_NEGATIVE.bind(1, n)),
+        overflow=_bind_message(_POW_OVERFLOW, 1, n),
+        np_forward=lambda np, x: np.power(x, n),
+        np_local=lambda np, out, x: (n * np.power(x, n - 1),),
     )
 
 
@@ -246,9 +286,30 @@ def leaky_relu_op(slope: float) -> Op:
         lambda out, x: (1.0 if x > 0 else slope,),
         formula=(f"1 if {{a}} > 0 else {slope:g}",),
         param=slope,
+        label=f"leaky_relu({_short(slope)})",
+        np_forward=lambda np, x: np.where(x > 0, x, slope * x),
+        np_local=lambda np, out, x: (np.where(x > 0, 1.0, slope),),
     )
 
 
-#: Every fixed op by name (the parametrised ones are made by the factories above).
-OPS = {op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, TANH,
-                              SIGMOID, RELU, SOFTPLUS, SIN, COS, ABS)}
+#: Every fixed op by name.
+OPS: Dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, TANH,
+                                             SIGMOID, RELU, SOFTPLUS, SIN, COS, ABS)}
+
+#: The parametrised ops: ``x ** 3`` (a number exponent) and ``leaky_relu(x, slope)``.
+FAMILIES: Dict[str, Family] = {
+    "pow": Family("pow", pow_const, "exponent", None, "__pow__", 3.0),
+    "leaky_relu": Family("leaky_relu", leaky_relu_op, "slope", 0.01, "leaky_relu", 0.1),
+}
+
+
+def functions() -> Dict[str, Any]:
+    """The ops called by name, as in ``tanh(x)``: name -> its :class:`Op` or :class:`Family`.
+
+    >>> list(functions())[:4], "add" in functions()
+    (['exp', 'log', 'sqrt', 'tanh'], False)
+    """
+    named: Dict[str, Any] = {name: op for name, op in OPS.items() if op.is_function}
+    named.update((name, family) for name, family in FAMILIES.items() if family.is_function)
+    return named
+

@@ -117,21 +117,11 @@ def compile(root: Value) -> Tape:  # noqa: A001 - the name users expect (torch.c
     return Tape(root)
 
 
-#: The local derivatives of the commonest ops as Python expressions of ``{o}``
-#: (the output) and ``{a}``, ``{b}`` (the inputs), inlined into the generated
-#: code instead of a call to ``op.local``. Each is the very expression the op's
-#: ``local`` in :mod:`autograd.ops` evaluates (tests check them bit for bit);
-#: every other op is called through its own ``local``.
-INLINE_LOCALS: Dict[str, Tuple[str, ...]] = {
-    "add": ("1.0", "1.0"),
-    "sub": ("1.0", "-1.0"),
-    "mul": ("{b}", "{a}"),
-    "neg": ("-1.0",),
-    "exp": ("{o}",),
-    "tanh": ("(1.0 - {o} * {o})",),
-    "sigmoid": ("({o} * (1.0 - {o}))",),
-    "relu": ("(1.0 if {a} > 0 else 0.0)",),
-}
+#: The local derivatives the generated code inlines instead of calling ``op.local``:
+#: each row's ``code`` in :mod:`autograd.ops` (Python expressions of ``{o}``, the
+#: output, and ``{a}``, ``{b}``, the inputs; tests check them bit for bit against
+#: ``local``). Every other op is called through its own ``local``.
+INLINE_LOCALS: Dict[str, Tuple[str, ...]] = {name: op.code for name, op in ops.OPS.items() if op.code is not None}
 
 #: Compiled code by source: graphs of one shape (each mini-batch of a training
 #: run, say) differ only in their leaves and constants, which the code reads by
@@ -189,7 +179,7 @@ def _generate(order: List[Value], leaves: List[Value]) -> Tuple[Any, Any]:
         if node._a is None or not needs[i]:
             continue
         inputs = [index[p] for p in node.parents]
-        inline = INLINE_LOCALS.get(node._fn.name) if node._fn.param is None else None  # type: ignore[union-attr]
+        inline = node._fn.code  # type: ignore[union-attr]
         if inline is not None and len(inline) == len(inputs):
             names = {"o": f"v{i}", "a": f"v{inputs[0]}", "b": f"v{inputs[-1]}"}
             targets = [expression.format(**names) for expression in inline]

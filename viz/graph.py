@@ -25,9 +25,6 @@ KINDS: Dict[str, tuple] = {
     "computed": ("computed by an op", PALETTE["computed"], PALETTE["computed-border"], "filled"),
 }
 
-# Ops whose inputs are not interchangeable get their edges labelled a and b.
-_ORDERED = {"sub": "a − b", "div": "a / b", "pow": "a ** b"}
-
 _FONT = "Helvetica,Arial,sans-serif"
 
 # How nn labels parameters: their named_parameters() path, e.g. layers.0.neurons.2.w.1
@@ -203,17 +200,16 @@ def _build(
         if v.is_leaf or v._fn is None:
             continue
         fn = v._fn
-        symbol = fn.symbol if fn.param is None or fn.name == "pow" else f"{fn.symbol}({fmt(fn.param)})"
-        ordered = len(v.parents) == 2 and fn.name in _ORDERED
-        if ordered:
-            symbol = _ORDERED[fn.name]
+        # The op row says what to write; inputs that cannot be swapped get their edges labelled a, b, ...
+        symbol = fn.label
+        ordered = len(v.parents) > 1 and not fn.commutative
         g.node(
             f"op{i}", label=html_text(symbol), id=f"op{i}", shape="ellipse" if len(symbol) > 2 else "circle",
             style="filled", fillcolor=PALETTE["op"], color=PALETTE["op-border"], fontsize="10", width="0.3",
             height="0.3", margin="0.02", tooltip=tooltip_text(f"{fn.name} made {names[v]}"),
         )
         for k, parent in enumerate(v.parents):
-            extra = {"label": "ab"[k], "fontcolor": "#777777"} if ordered else {}
+            extra = {"label": chr(ord("a") + k), "fontcolor": "#777777"} if ordered else {}
             g.edge(f"v{index[parent]}", f"op{i}", id=f"e{i}_{k}", **extra)
         g.edge(f"op{i}", f"v{i}", id=f"e{i}")
     if legend:
