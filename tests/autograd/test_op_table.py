@@ -109,7 +109,7 @@ def _expression(op: ops.Op, family: Any, names: List[str]) -> str:
 
 @pytest.mark.parametrize(("name", "op", "family"), CASES, ids=IDS)
 def test_command_line_parser(name, op, family):
-    from viz.expr import evaluate
+    from autograd.expr import evaluate
 
     xs = point(name, op)
     names = [f"x{k}" for k in range(len(xs))]
@@ -196,7 +196,7 @@ def test_every_op_has_a_row_in_the_op_test_table():
 
 
 def test_the_command_line_functions_are_the_tables():
-    from viz.expr import FUNCTIONS
+    from autograd.expr import FUNCTIONS
 
     assert set(FUNCTIONS) == {name for name, op in ops.OPS.items() if op.is_function} | {
         name for name, family in ops.FAMILIES.items() if family.is_function}
