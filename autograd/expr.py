@@ -214,17 +214,24 @@ def evaluate(text: str, values: Mapping[str, float], label_width: int = 24, *, s
     leaves = {name: Value(float(v), label=name) for name, v in values.items()}
     # Post-order walk with an explicit stack: deep nesting cannot overflow Python's stack.
     results: Dict[int, Number] = {}
-    seen: Dict[str, Number] = {}  # with share=True: each subexpression's result, by its tree
+    # With share=True: each subexpression gets a number that identifies it (the same op on
+    # the same inputs, so the same number for the same text), and its result is kept by it.
+    ids: Dict[int, int] = {}
+    seen: Dict[Tuple[object, ...], int] = {}
+    shared: Dict[int, Number] = {}
     stack: List[Tuple[ast.AST, bool]] = [(tree.body, False)]
     while stack:
         node, ready = stack.pop()
         if not ready:
-            if share and ast.dump(node) in seen:  # written before, so already computed: reuse it
-                results[id(node)] = seen[ast.dump(node)]
-                continue
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(_children(node)))
             continue
+        if share:
+            key = _key(node, ids)
+            ids[id(node)] = seen.setdefault(key, len(seen))
+            if ids[id(node)] in shared:  # written before, so already computed: reuse it
+                results[id(node)] = shared[ids[id(node)]]
+                continue
         try:
             result = _apply(node, results, leaves)
         except (ArithmeticError, ValueError) as e:
@@ -238,9 +245,22 @@ def evaluate(text: str, values: Mapping[str, float], label_width: int = 24, *, s
                 result.label = " ".join(seg.split())
         results[id(node)] = result
         if share:
-            seen[ast.dump(node)] = result
+            shared[ids[id(node)]] = result
     out = results[id(tree.body)]
     return (out if isinstance(out, Value) else Value(out)), leaves
+
+
+def _key(node: ast.AST, ids: Dict[int, int]) -> Tuple[object, ...]:
+    """What identifies ``node``'s result: its kind, op and its inputs' identifying numbers."""
+    if isinstance(node, ast.Constant):
+        return ("number", repr(node.value))
+    if isinstance(node, ast.Name):
+        return ("name", node.id)
+    if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)
+        return ("call", node.func.id, *(ids[id(a)] if i == 0 else ast.dump(a) for i, a in enumerate(node.args)))
+    op = getattr(node, "op", None)
+    return (type(node).__name__, type(op).__name__, *(ids[id(c)] for c in _children(node)))
 
 
 def _children(node: ast.AST) -> List[ast.AST]:

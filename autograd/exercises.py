@@ -1,0 +1,423 @@
+"""Chain-rule exercises that say what went wrong, not just that it did.
+
+An :class:`Exercise` is an expression in the command line's grammar with a value
+for each variable. The student works out the gradient of the result ``L`` with
+respect to each variable (and, on a worksheet, of each intermediate node ``h1``,
+``h2``, ...); :meth:`Exercise.check` compares, and for each wrong number re-runs
+the backward pass with every wrong rule of the :data:`MISCONCEPTIONS` catalogue
+to find the one that gives it, and the first edge where the chain goes wrong.
+
+>>> ex = Exercise.from_expression("tanh(x*w + b)", x=2, w=-3, b=6.88)
+>>> {name: round(g, 4) for name, g in ex.answers().items()}
+{'x': -1.5029, 'w': 1.0019, 'b': 0.501}
+>>> fb = ex.check({"x": -1.5029, "w": -1.5029, "b": 0.501})
+>>> fb.correct, fb.results["w"].correct, fb.results["w"].misconception, str(fb.edge)
+(False, False, 'product-swap', '∂h1/∂w')
+>>> print(fb)
+2 of 3 right.
+dL/dx = -1.503 is right.
+dL/dw = -1.503 is not right: it is 1.002. It is what you get when you take ∂(a·b)/∂a as a instead of b
+(product-swap). The derivative of a product with respect to one factor is the other factor.
+dL/db = 0.501 is right.
+Your chain first goes wrong at ∂h1/∂w, the local derivative of h1 with respect to w, which is x = 2.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from .expr import evaluate
+from .misconceptions import MISCONCEPTIONS, PRIORITY, GraphPass, Misconception, Wrong
+from .steps import fmt
+from .value import Value
+
+__all__ = ["Exercise", "Feedback", "Result", "Edge", "make_exercise", "MISCONCEPTIONS", "Misconception",
+           "RTOL", "ATOL"]
+
+#: An answer within this relative distance of the right one counts as right (students round) ...
+RTOL = 1e-3
+#: ... or within this absolute distance (for answers near zero).
+ATOL = 1e-6
+
+
+def close(given: float, expected: float) -> bool:
+    """Whether ``given`` is right for ``expected``, by :data:`RTOL` or :data:`ATOL`.
+
+    >>> close(-1.5007, -1.50067), close(0.5, 0.5005), close(0.5, 0.501), close(1e-7, 0.0)
+    (True, True, False, True)
+    """
+    return abs(given - expected) <= max(ATOL, RTOL * abs(expected))
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One edge of the graph: ``output`` is made from ``input`` (its argument
+    ``position``), and ``local`` is ∂output/∂input there; ``rule`` is that local
+    derivative as a formula in the nodes' names (``w`` for ``∂h1/∂x`` with h1 = x*w).
+    ``upstream`` is the right dL/doutput, ``index`` the edge's place in the
+    backward pass (0 is the first edge it follows), and ``misconception`` the
+    slip found there (None if none). ``str(edge)`` is the local derivative's
+    name, ``∂h1/∂x``."""
+
+    output: str
+    input: str
+    position: int
+    local: float
+    rule: str
+    upstream: float
+    index: int
+    misconception: Optional[str] = None
+
+    def __str__(self) -> str:
+        return f"∂{_paren(self.output)}/∂{_paren(self.input)}"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict on one answer: ``given`` (None when ``missing``), the
+    ``expected`` gradient, whether it is ``correct``, and for a wrong one the
+    ``misconceptions`` that reproduce it (most specific first; ``misconception``
+    is the first, or None) and the first ``edge`` on its chain where it goes wrong
+    (None when that cannot be told)."""
+
+    name: str
+    given: Optional[float]
+    expected: float
+    correct: bool
+    missing: bool = False
+    misconceptions: Tuple[str, ...] = ()
+    edge: Optional[Edge] = None
+
+    @property
+    def misconception(self) -> Optional[str]:
+        """The most specific misconception that gives the student's number, or None."""
+        return self.misconceptions[0] if self.misconceptions else None
+
+    def __str__(self) -> str:
+        d = f"dL/d{_paren(self.name)}"
+        if self.missing:
+            return f"{d} is missing: give a number for {self.name}."
+        if self.correct:
+            return f"{d} = {fmt(self.given)} is right."
+        assert self.given is not None
+        text = f"{d} = {fmt(self.given)} is not right: it is {fmt(self.expected)}."
+        found = [MISCONCEPTIONS[m] for m in self.misconceptions]
+        if found:
+            slips = ", or when you ".join(f"{m.summary} ({m.name})" for m in found)
+            agree = f" (on this exercise these {len(found)} slips give the same number)" if len(found) > 1 else ""
+            text += f" It is what you get when you {slips}{agree}. " + " ".join(f"{m.right}." for m in found)
+        return text
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What :meth:`Exercise.check` says: ``correct`` when every gradient is right,
+    a :class:`Result` per name in ``results`` (every variable, and any
+    intermediate node answered), and ``edge``, the first edge (in the order of the
+    backward pass) where the student's chain goes wrong. ``str(feedback)`` says it
+    in a few sentences."""
+
+    correct: bool
+    results: Dict[str, Result]
+    edge: Optional[Edge]
+    expression: str
+
+    @property
+    def score(self) -> Tuple[int, int]:
+        """(right answers, answers asked for)."""
+        return sum(r.correct for r in self.results.values()), len(self.results)
+
+    def __str__(self) -> str:
+        right, total = self.score
+        if self.correct:
+            return f"All {total} right. " + " ".join(
+                f"dL/d{_paren(n)} = {fmt(r.expected)}." for n, r in self.results.items())
+        lines = [f"{right} of {total} right."]
+        lines += [str(r) for r in self.results.values()]
+        if self.edge is not None:
+            lines.append(_where(self.edge))
+        return "\n".join(lines)
+
+
+def _paren(name: str) -> str:
+    return name if name.replace("_", "").isalnum() else f"({name})"
+
+
+def _where(e: Edge) -> str:
+    """Where the chain first goes wrong, in a sentence fit for the slip found there."""
+    value = fmt(e.local)
+    rule = f"{e.rule} = {value}" if e.rule and e.rule != value else value
+    if e.misconception == "no-accumulate":
+        return (f"Your chain first goes wrong at {_paren(e.input)}, which is used more than once: its gradient "
+                f"is the sum over its uses, and the one through {e.output}, dL/d{_paren(e.output)} · {e} = "
+                f"{fmt(e.upstream)} · {fmt(e.local)}, is missing.")
+    if e.misconception == "no-upstream":
+        return (f"Your chain first goes wrong at {e} = {rule}: multiply it by the gradient arriving from above, "
+                f"dL/d{_paren(e.output)} = {fmt(e.upstream)}.")
+    return (f"Your chain first goes wrong at {e}, the local derivative of {e.output} with respect to {e.input}, "
+            f"which is {rule}.")
+
+
+class Exercise:
+    """An expression and a value for each of its variables: find every dL/dvariable.
+
+    A subexpression written twice is one node used twice (as it would be drawn
+    by hand). Every computed node gets a name: the result ``L``, the others
+    ``h1``, ``h2``, ... in the order a forward pass computes them; these names
+    are the Values' labels, so :func:`autograd.explain` and the pictures use
+    them too.
+
+    >>> ex = Exercise.from_expression("x*y + x", x=3, y=-2)
+    >>> ex.definitions
+    {'h1': 'x*y', 'L': 'h1 + x'}
+    >>> ex.answers(), ex.gradients()["h1"]
+    ({'x': -1.0, 'y': 3.0}, 1.0)
+    """
+
+    def __init__(self, expression: str, values: Mapping[str, float], *, level: Optional[int] = None,
+                 seed: Optional[int] = None) -> None:
+        if not isinstance(expression, str):
+            raise TypeError(f"Exercise() expression must be a str, got {type(expression).__name__}")
+        if not isinstance(values, Mapping):
+            raise TypeError(f"Exercise() values must be a mapping of names to numbers, got {type(values).__name__}")
+        clean: Dict[str, float] = {}
+        for name, v in values.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"Exercise(): the value of {name!r} must be a finite number, got {v!r}")
+            clean[name] = float(v)
+        root, leaves = evaluate(expression, clean, share=True)
+        if not leaves:
+            raise ValueError(f"Exercise(): the expression {expression!r} has no variables to differentiate by")
+        order = _forward(root)
+        unused = [n for n, leaf in leaves.items() if leaf not in order]
+        if unused:
+            raise ValueError(f"Exercise(): {', '.join(unused)} {'is' if len(unused) == 1 else 'are'} given a value "
+                             f"but not in the expression {expression!r}")
+        self.expression = " ".join(expression.split())
+        self.values = clean
+        self.level = level
+        self.seed = seed
+        self.root = root
+        self.nodes: Dict[str, Value] = {}
+        taken = set(leaves)
+        count = 0
+        for node in order:
+            if node.is_leaf:
+                continue
+            if node is root:
+                node.label = "L" if "L" not in taken else "out"
+            else:
+                count += 1
+                while f"h{count}" in taken:
+                    count += 1
+                node.label = f"h{count}"
+        self.nodes = {n: leaves[n] for n in clean}
+        self.nodes.update((node.label, node) for node in order if not node.is_leaf and node is not root)
+        self.nodes[root.label if not root.is_leaf else next(iter(clean))] = root
+        self._pass = GraphPass(root)
+        self._runs: Optional[List[Tuple[Wrong, List[float]]]] = None
+
+    @classmethod
+    def from_expression(cls, expression: str, **values: float) -> Exercise:
+        """An exercise on ``expression`` (the command line's grammar) at ``values``.
+
+        >>> Exercise.from_expression("tanh(x*w + b)", x=2, w=-3, b=6.88).definitions
+        {'h1': 'x*w', 'h2': 'h1 + b', 'L': 'tanh(h2)'}
+        >>> Exercise.from_expression("x*y", x=2)
+        Traceback (most recent call last):
+        ...
+        autograd.expr.ExpressionError: unknown name 'y': give its value as y=... (given: x)
+        """
+        return cls(expression, values)
+
+    # --- what the exercise is -------------------------------------------------------------
+
+    @property
+    def variables(self) -> List[str]:
+        """The variables' names, in the order of ``values``."""
+        return list(self.values)
+
+    @property
+    def definitions(self) -> Dict[str, str]:
+        """Each computed node's name and how it is made from the others, forward order."""
+        return {v.label: _definition(v) for v in _forward(self.root) if not v.is_leaf}
+
+    @property
+    def ops(self) -> int:
+        """How many ops the graph has (its computed nodes)."""
+        return sum(1 for v in _forward(self.root) if not v.is_leaf)
+
+    def task(self) -> str:
+        """The task in words.
+
+        >>> print(Exercise.from_expression("x*y + 1", x=2, y=3).task())
+        L = x*y + 1, at x = 2 and y = 3. Find dL/dx and dL/dy.
+        """
+        at = _join([f"{n} = {fmt(v, 6)}" for n, v in self.values.items()])
+        wanted = _join([f"dL/d{_paren(n)}" for n in self.values])
+        return f"L = {self.expression}, at {at}. Find {wanted}."
+
+    def answers(self) -> Dict[str, float]:
+        """The right answer for each variable: its name and dL/dvariable."""
+        right = self._pass.right
+        return {n: right[self._pass.index[self.nodes[n]]] for n in self.values}
+
+    def gradients(self) -> Dict[str, float]:
+        """dL/dnode for every named node: the variables, ``h1``, ... and ``L`` itself (1)."""
+        right = self._pass.right
+        return {n: right[self._pass.index[v]] for n, v in self.nodes.items()}
+
+    def mistaken(self, misconception: str) -> Dict[str, float]:
+        """The gradients a student gets by making ``misconception`` everywhere it applies.
+
+        >>> Exercise.from_expression("x**3", x=2).mistaken("power-rule")
+        {'x': 24.0, 'L': 1.0}
+        """
+        grads = self._pass.run(self._pass.everywhere(misconception))
+        return {n: grads[self._pass.index[v]] for n, v in self.nodes.items()}
+
+    # --- checking --------------------------------------------------------------------------
+
+    def check(self, answers: Mapping[str, Any]) -> Feedback:
+        """Compare ``answers`` (name -> number; every variable, any computed node) with
+        the right gradients and diagnose each wrong one.
+
+        Answers within 1e-3 relative (or 1e-6 absolute) are right. A variable left out
+        is reported as missing; a name that is not in the exercise, or an answer that
+        is not a number, is a ValueError naming it.
+
+        >>> ex = Exercise.from_expression("x/y", x=3, y=2)
+        >>> print(ex.check({"x": 0.5, "y": 0.75}))
+        1 of 2 right.
+        dL/dx = 0.5 is right.
+        dL/dy = 0.75 is not right: it is -0.75. It is what you get when you take ∂(a/b)/∂b as +a/b² instead of
+        -a/b² (quotient-sign), or when you lose or gain a minus sign, so the answer is the negative of the right one
+        (sign) (on this exercise these 2 slips give the same number). ∂(a/b)/∂b = -a/b²: a bigger denominator makes
+        the quotient smaller. Keep every minus sign: a local derivative can be negative.
+        Your chain first goes wrong at ∂L/∂y, the local derivative of L with respect to y, which is -x/y² = -0.75.
+        """
+        if not isinstance(answers, Mapping):
+            raise TypeError(f"check() needs a dict of names to numbers, got {type(answers).__name__}")
+        given: Dict[str, float] = {}
+        for name, v in answers.items():
+            if name not in self.nodes:
+                raise ValueError(f"check(): unknown name {name!r}; this exercise's names are "
+                                 f"{', '.join(self.nodes)}")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"check(): the answer for {name!r} must be a finite number, got {v!r}")
+            given[name] = float(v)
+        gp = self._pass
+        wanted = list(self.values) + [n for n in self.nodes if n in given and n not in self.values]
+        results: Dict[str, Result] = {}
+        for name in wanted:
+            i = gp.index[self.nodes[name]]
+            expected = gp.right[i]
+            if name not in given:
+                results[name] = Result(name, None, expected, False, missing=True)
+            elif close(given[name], expected):
+                results[name] = Result(name, given[name], expected, True)
+            else:
+                results[name] = self._diagnose(name, i, given, expected)
+        edges = [r.edge for r in results.values() if r.edge is not None]
+        first = min(edges, key=lambda e: e.index) if edges else None
+        return Feedback(all(r.correct for r in results.values()), results, first, self.expression)
+
+    def _diagnose(self, name: str, i: int, given: Dict[str, float], expected: float) -> Result:
+        gp = self._pass
+        if self._runs is None:
+            self._runs = [(w, gp.run(w)) for w in gp.wrongs()]
+        value = given[name]
+        others = [(gp.index[self.nodes[n]], v) for n, v in given.items()]
+        found = set()
+        best: Tuple[int, int] = (-1, 0)  # (how many of the student's numbers the wrong pass explains, -site)
+        site: Optional[int] = None
+        slip: Optional[str] = None
+        for wrong, grads in self._runs:
+            if close(value, grads[i]) and not close(grads[i], expected):
+                found.add(wrong.misconception)
+                k = gp.first_site(wrong, i)
+                if k is not None:
+                    # the wrong pass that reproduces most of the student's numbers locates the slip
+                    score = (sum(close(v, grads[j]) for j, v in others), -k)
+                    if score > best:
+                        best, site, slip = score, k, wrong.misconception
+        names = tuple(m for m in PRIORITY if m in found)
+        if not names:
+            site = self._blame(i, given)
+        return Result(name, value, expected, False, misconceptions=names,
+                      edge=self._edge(site, slip) if site is not None else None)
+
+    def _blame(self, i: int, given: Dict[str, float]) -> Optional[int]:
+        """The edge into node ``i`` when it is its only use and the node above it is right."""
+        gp = self._pass
+        uses = gp.uses.get(i, [])
+        if len(uses) != 1:
+            return None
+        above = gp.edges[uses[0]][0]
+        name = gp.nodes[above].label
+        if above == 0 or (name in given and close(given[name], gp.right[above])):
+            return uses[0]
+        return None
+
+    def _edge(self, k: int, misconception: Optional[str] = None) -> Edge:
+        from .steps import local_rule
+
+        i, j, position = self._pass.edges[k]
+        node, parent = self._pass.nodes[i], self._pass.nodes[j]
+        rule = local_rule(node, position, {v: v.label or fmt(v.data) for v in _forward(self.root)})
+        return Edge(node.label, parent.label, position, self._pass.locals[k], rule.split(" = ", 1)[-1],
+                    self._pass.right[i], k, misconception)
+
+    def __repr__(self) -> str:
+        at = ", ".join(f"{n}={fmt(v, 6)}" for n, v in self.values.items())
+        return f"Exercise({self.expression!r}, {at})"
+
+
+def _forward(root: Value) -> List[Value]:
+    from .engine import topological_order
+
+    return [v for v in topological_order(root) if not v.is_constant]
+
+
+def _definition(v: Value) -> str:
+    args = [p.label if not p.is_constant else fmt(p.data, 6) for p in v.parents]
+    fn = v._fn
+    assert fn is not None
+    if len(args) == 2:
+        return f"{args[0]} {fn.symbol} {args[1]}" if fn.name in ("add", "sub") else f"{args[0]}{fn.symbol}{args[1]}"
+    if fn.name == "pow":
+        return f"{args[0]}**{fmt(fn.param, 6)}"
+    if fn.name == "neg":
+        return f"-{args[0]}"
+    if fn.param is not None:
+        return f"{fn.name}({args[0]}, {fmt(fn.param, 6)})"
+    return f"{fn.name}({args[0]})"
+
+
+def _join(items: List[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def make_exercise(seed: int, level: int = 1) -> Exercise:
+    """A random exercise: the same ``seed`` and ``level`` always give the same one.
+
+    Level 1 uses ``+ - *``; level 2 adds tanh, exp, sigmoid, relu and ``**`` with a
+    number; level 3 adds a node used twice, ``/`` and log. Graphs have 3 to 12 ops,
+    values are short decimals, and every variable's gradient is a number a student
+    can check (not 0, not huge).
+
+    >>> ex = make_exercise(7, level=2)
+    >>> ex == ex, make_exercise(7, level=2).expression == ex.expression, 3 <= ex.ops <= 12
+    (True, True, True)
+    """
+    from ._generate import generate
+
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"make_exercise() seed must be an int, got {type(seed).__name__}: {seed!r}")
+    if isinstance(level, bool) or level not in (1, 2, 3):
+        raise ValueError(f"make_exercise() level must be 1, 2 or 3, got {level!r}")
+    expression, values = generate(random.Random(f"chainrule-exercise-{level}-{seed}"), level)
+    return Exercise(expression, values, level=level, seed=seed)
