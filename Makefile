@@ -3,15 +3,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-chainrule
-EXTRAS := test,plot,fast,torch,bench,lint
+EXTRAS := test,plot,fast,torch,bench,lint,jupyter
 
-.PHONY: help install test demo lint bench docs graphviz chromium clean
+.PHONY: help install test demo lint bench docs notebooks graphviz chromium clean
 
 help:
 	@echo "make demo   - train the demos and write their pictures to out/ (open out/index.html)"
 	@echo "make test   - set up .venv and run every test and doctest"
 	@echo "make lint   - ruff and mypy"
 	@echo "make docs   - regenerate the pictures in docs/pictures"
+	@echo "make notebooks - re-run examples/*.ipynb and save their outputs (the tests compare them)"
 	@echo "make bench  - speed and memory against micrograd and PyTorch (writes benchmarks/results.md)"
 
 $(BIN)/python:
@@ -65,6 +66,9 @@ demo: install graphviz
 
 docs: install graphviz
 	$(BIN)/python docs/make_pictures.py
+
+notebooks: install graphviz
+	$(BIN)/python examples/run_notebooks.py
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, Optional, Tuple, Union
 from . import engine, ops
 from .engine import check_forward
 from .mode import current
+from .views import find_view
 
 __all__ = ["Value"]
 
@@ -261,6 +262,16 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data}, grad={self.grad}{label})"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Dict[str, str]:
+        """Jupyter's display: the graph as SVG (from ``viz``, when it and
+        Graphviz are installed and the graph is small), always the text too."""
+        bundle = {"text/plain": repr(self)}
+        draw = find_view("value_svg")
+        picture = draw(self) if draw is not None else None
+        if picture:
+            bundle["image/svg+xml"] = picture
+        return bundle
 
     # Binary operators and comparisons are attached below the class.
     __add__: Callable[[Value, Operand], Value]

@@ -173,7 +173,7 @@ class Layer(Module):
     >>> [v.data for v in layer([1.0, -2.0])]     # relu(1 - 2 + 1) for each neuron
     [0.0, 0.0, 0.0]
     >>> layer
-    Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)]
+    Layer(2, 3, activation='relu')
     """
 
     def __init__(
@@ -228,7 +228,7 @@ class Layer(Module):
         return cls(**config, init=constant(0.0))
 
     def __repr__(self) -> str:
-        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
 
 
 class MLP(Module):
@@ -247,7 +247,7 @@ class MLP(Module):
 
     >>> model = MLP(2, [3, 1], activation="tanh", seed=0)
     >>> model
-    MLP of [Layer of [TanhNeuron(2), TanhNeuron(2), TanhNeuron(2)], Layer of [LinearNeuron(3)]]
+    MLP(2, [3, 1], activation='tanh')
     >>> type(model([1.0, 2.0])).__name__
     'Value'
     >>> model([1.0, 2.0, 3.0])
@@ -364,7 +364,13 @@ class MLP(Module):
         return from_torch(seq, cls)
 
     def __repr__(self) -> str:
-        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+        # How to build it again (weights aside): one line, however wide the layers.
+        acts = self.activations
+        if acts[-1] == "linear" and len(set(acts[:-1])) <= 1:
+            activation = repr(acts[0] if len(acts) > 1 else "relu")
+        else:
+            activation = repr(acts)
+        return f"MLP({self.nin}, {self.nouts}, activation={activation})"
 
 
 def _config_sizes(config: Any, keys: List[str]) -> Optional[List[int]]:

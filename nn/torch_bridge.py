@@ -118,7 +118,7 @@ def from_torch(seq: Any, cls: Type[MLP] = MLP) -> MLP:
     >>> seq = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
     >>> model = from_torch(seq)
     >>> model
-    MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(4)]]
+    MLP(2, [4, 1], activation='relu')
     >>> abs(seq(torch.tensor([[1.0, 2.0]])).item() - model([1.0, 2.0]).data) < 1e-6   # seq is float32
     True
     """

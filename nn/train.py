@@ -18,10 +18,12 @@ from __future__ import annotations
 import contextlib
 import math
 import random
+import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from autograd import Value, no_grad
+from autograd.views import find_view
 
 from . import losses as _losses
 from .engines import choose_engine, make_engine
@@ -82,6 +84,21 @@ class History(dict):
     def metrics(self) -> Dict[str, List[float]]:
         """Your metric functions' series, by name."""
         return {name: self[name] for name in self._metric_names}
+
+    def plot(self, path: Any = None, **options: Any) -> Any:
+        """The loss curve (and accuracy, when measured): :func:`viz.plot_loss`
+        of this history. Without ``path`` it returns a matplotlib Figure, which
+        Jupyter shows inline; ``ax=`` draws into an Axes of yours; with ``path``
+        it writes an SVG file and returns its path. Needs ``viz`` (and matplotlib).
+
+        >>> h = History(); h.loss.extend([1.0, 0.4, 0.1])
+        >>> h.plot().axes[0].get_xlabel()
+        'epoch'
+        """
+        draw = find_view("plot_history")
+        if draw is None:
+            raise ImportError("History.plot() needs chainrule's viz package (pip install 'chainrule[plot]')")
+        return draw(self, path, **options)
 
     def add_metric(self, name: str) -> None:
         """Start an empty series for a metric called ``name``."""
@@ -267,6 +284,26 @@ def train_step(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Callable
     return total.data, [_data(o) for o in outputs]
 
 
+def _progress_bar() -> Tuple[Any, Dict[str, Any]]:
+    """tqdm's bar for where we run: a widget in a Jupyter kernel that has
+    ipywidgets, text on stdout in one that hasn't (tqdm.auto would print a
+    warning there, and stderr shows red), text on stderr in a terminal."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    if shell is not None and "IPKernelApp" in getattr(shell, "config", {}):
+        try:
+            import ipywidgets  # noqa: F401
+            from tqdm.notebook import tqdm as widget_bar
+        except ImportError:
+            from tqdm.std import tqdm as text_bar
+
+            return text_bar, {"file": sys.stdout}
+        return widget_bar, {}
+    from tqdm.std import tqdm as terminal_bar
+
+    return terminal_bar, {}
+
+
 def fit(
     model: Module,
     X: Sequence[Any],
@@ -369,10 +406,9 @@ def fit(
         if not callable(m) and m != "accuracy":
             raise ValueError(f"fit() metrics may be 'accuracy' or functions f(model, X, y), got {m!r}")
 
-    from tqdm.auto import tqdm
-
+    tqdm, where = _progress_bar()
     start = time.perf_counter()
-    bar = tqdm(range(epochs), desc=f"fit ({used})", unit="epoch", disable=not progress)
+    bar = tqdm(range(epochs), desc=f"fit ({used})", unit="epoch", disable=not progress, **where)
     for epoch in bar:
         if schedule is not None and not isinstance(schedule, Schedule):
             optimizer.lr = float(schedule(epoch))

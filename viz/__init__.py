@@ -4,6 +4,7 @@
 - :func:`draw_network` — an MLP as layers of neurons, weights coloured by sign;
 - :func:`backprop_steps` — the backward pass as data, one :class:`Step` per edge;
 - :func:`save_backprop_html` — one self-contained page that steps through backprop;
+- :func:`show_steps` — the same page inline in Jupyter (and a ``Value`` shows its graph there);
 - :func:`plot_loss`, :func:`plot_decision_boundary` — SVG plots (needs matplotlib);
 - the ``chainrule`` command (:mod:`viz.cli`).
 
@@ -21,6 +22,7 @@ Rendering needs Graphviz's ``dot``; without it, rendering raises
 from ._render import Graph, GraphvizError, GraphvizNotFound, dot_available
 from .graph import draw_graph, node_kind
 from .html import backprop_html, save_backprop_html
+from .inline import StepThrough, show_steps
 from .network import draw_network, unit_names, weight_names
 from .plots import plot_decision_boundary, plot_loss
 from .steps import Step, backprop_steps, local_rule, node_names
@@ -31,6 +33,8 @@ __all__ = [
     "backprop_steps",
     "Step",
     "save_backprop_html",
+    "show_steps",
+    "StepThrough",
     "backprop_html",
     "plot_loss",
     "plot_decision_boundary",

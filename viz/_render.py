@@ -134,6 +134,10 @@ def _run(graph: graphviz.Digraph, method: Any, *args: Any, **kwargs: Any) -> Any
         raise _failure(graph, e) from None
 
 
+# A DOT node statement: a name (bare or quoted), then its attributes or nothing.
+_STATEMENT = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[\w.]+)\s*(?:\[|$)')
+
+
 class Graph(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering methods raise
     :class:`GraphvizNotFound` (with install instructions) when ``dot`` is missing.
@@ -146,6 +150,14 @@ class Graph(graphviz.Digraph):
     }
     <BLANKLINE>
     """
+
+    def __repr__(self) -> str:
+        # graphviz's default repr shows a memory address; say what it holds instead.
+        statements = [_STATEMENT.match(line) for line in self.body if "->" not in line]
+        nodes = sum(1 for m in statements if m and m.group(1) not in ("graph", "node", "edge", "subgraph"))
+        edges = sum(1 for line in self.body if "->" in line)
+        counts = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((nodes, "node"), (edges, "edge")))
+        return f"<Graph {self.name or 'unnamed'}: {counts}; render with .render() or .svg()>"
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         return _run(self, super().pipe, *args, **kwargs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import pathlib
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from autograd import Value, no_grad
 
@@ -20,6 +20,14 @@ from ._render import plain_text
 __all__ = ["plot_loss", "plot_decision_boundary", "SVGPath"]
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+# Each class gets its own marker shape as well as its own colour, so the classes
+# stay apart for readers who can't tell the colours apart (and in grey print).
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+# Text stays text in the SVG (searchable, readable by screen readers), and the
+# ids are salted the same way every time, so the same plot gives the same file.
+_SVG_STYLE: Any = {"svg.fonttype": "none", "svg.hashsalt": "chainrule"}
 
 
 def _matplotlib(who: str) -> Any:
@@ -58,19 +66,36 @@ def _series(history: Any) -> Dict[str, List[float]]:
     return out
 
 
-def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: Optional[bool] = None) -> pathlib.Path:
-    """Draw the loss per epoch (and accuracy, on a second axis, when present) to an SVG file.
+def plot_loss(
+    history: Any,
+    path: Optional[PathLike] = None,
+    title: str = "Training loss",
+    logy: Optional[bool] = None,
+    *,
+    ax: Any = None,
+) -> Any:
+    """Draw the loss per epoch (and accuracy, on a second axis, when present).
 
     ``history`` is what :func:`nn.fit` returns, a dict with a ``"loss"`` list
     (``"val_loss"``, ``"accuracy"``, ``"val_accuracy"`` are drawn too), or a
     plain list of losses. ``logy`` puts the loss on a log scale; by default
-    when every loss is positive and they span more than two decades. Returns
-    the path (an :class:`SVGPath`, which Jupyter shows as the picture).
+    when every loss is positive and they span more than two decades.
+
+    What comes back depends on where it draws:
+
+    - ``path`` given: an SVG file there, and its path (an :class:`SVGPath`,
+      which Jupyter shows as the picture);
+    - ``ax`` given (a matplotlib Axes of your own figure): it draws into it and
+      returns the Axes;
+    - neither: a new matplotlib ``Figure``, which Jupyter shows inline.
 
     >>> import os, tempfile
     >>> path = plot_loss([1.0, 0.5, 0.3, 0.2], os.path.join(tempfile.mkdtemp(), "loss.svg"))
     >>> path.read_text().count("<svg") == 1 and "epoch" in path.read_text()
     True
+    >>> fig = plot_loss([1.0, 0.5, 0.3])
+    >>> type(fig).__mro__[1].__name__, fig.axes[0].get_xlabel()
+    ('Figure', 'epoch')
     """
     _check_title("plot_loss", title)
     series = _series(history)
@@ -79,9 +104,8 @@ def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: 
     finite = [v for v in loss + series.get("val_loss", []) if math.isfinite(v)]
     if logy is None:
         logy = bool(finite) and min(finite) > 0 and max(finite) / min(finite) > 100
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "chainrule"}):
-        fig = Figure(figsize=(6.4, 4.0))
-        ax = fig.add_subplot()
+    with matplotlib.rc_context(_SVG_STYLE):
+        fig, ax, own = _canvas(Figure, ax, (6.4, 4.0), "plot_loss")
         epochs = list(range(1, len(loss) + 1))
         ax.plot(epochs, loss, color="#2166ac", label="loss", linewidth=1.8)
         if series.get("val_loss"):
@@ -106,8 +130,7 @@ def plot_loss(history: Any, path: PathLike, title: str = "Training loss", logy: 
             h2, l2 = ax2.get_legend_handles_labels()
             handles, labels = handles + h2, labels + l2
         ax.legend(handles, labels, loc="center right")
-        fig.tight_layout()
-        return _save(fig, path)
+        return _finish(fig, ax, own, path)
 
 
 def _check_title(who: str, title: Any) -> None:
@@ -134,6 +157,46 @@ def _save(fig: Any, path: PathLike) -> SVGPath:
     return out
 
 
+def _figure_class(Figure: Any) -> Any:
+    """matplotlib's ``Figure`` with an SVG repr, so Jupyter shows it inline
+    without pyplot (and without any backend being set up)."""
+
+    class InlineFigure(Figure):
+        def _repr_svg_(self) -> str:
+            import io
+
+            import matplotlib
+
+            buffer = io.StringIO()
+            with matplotlib.rc_context(_SVG_STYLE):
+                self.savefig(buffer, format="svg", metadata={"Date": None})
+            return buffer.getvalue()
+
+    InlineFigure.__qualname__ = InlineFigure.__name__ = "Figure"
+    return InlineFigure
+
+
+def _canvas(Figure: Any, ax: Any, size: Any, who: str) -> Tuple[Any, Any, bool]:
+    """The figure and Axes to draw on, and whether the figure is ours: the
+    caller's ``ax`` (its figure is theirs to lay out), or a new figure."""
+    if ax is None:
+        fig = _figure_class(Figure)(figsize=size)
+        return fig, fig.add_subplot(), True
+    if not hasattr(ax, "get_figure") or not hasattr(ax, "plot"):
+        raise TypeError(f"{who}() ax must be a matplotlib Axes, got {type(ax).__name__}: {ax!r}")
+    return ax.get_figure(), ax, False
+
+
+def _finish(fig: Any, ax: Any, own: bool, path: Optional[PathLike]) -> Any:
+    """Save to ``path`` if given (returning the path); else the Axes drawn into
+    (when the caller gave one) or the new Figure."""
+    if own:
+        fig.tight_layout()
+    if path is not None:
+        return _save(fig, path)
+    return fig if own else ax
+
+
 def _scores(model: Callable[[Any], Any], points: Sequence[Sequence[float]]) -> List[Any]:
     with no_grad():
         outs: List[Any] = []
@@ -150,13 +213,17 @@ def plot_decision_boundary(
     model: Callable[[Any], Any],
     X: Sequence[Sequence[float]],
     y: Sequence[Any],
-    path: PathLike,
+    path: Optional[PathLike] = None,
     resolution: int = 80,
     threshold: Optional[float] = None,
     title: str = "Decision boundary",
-) -> pathlib.Path:
+    *,
+    ax: Any = None,
+) -> Any:
     """Draw what ``model`` predicts over the plane of its two inputs, with the
-    data on top, to an SVG file. Returns the path.
+    data on top. Like :func:`plot_loss`, it writes an SVG file and returns its
+    path when ``path`` is given, draws into ``ax`` (and returns it) when an
+    Axes is given, and otherwise returns a new matplotlib ``Figure``.
 
     A model with one output is a binary classifier: the background shows its
     score, and the boundary is where the score crosses ``threshold`` (by
@@ -192,9 +259,8 @@ def plot_decision_boundary(
     labels = [int(v) if float(v) == int(v) else v for v in y]
     classes = sorted(set(labels))
     multi = isinstance(scores[0], list)
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "chainrule", "image.composite_image": True}):
-        fig = Figure(figsize=(5.6, 4.8))
-        ax = fig.add_subplot()
+    with matplotlib.rc_context({**_SVG_STYLE, "image.composite_image": True}):
+        fig, ax, own = _canvas(Figure, ax, (5.6, 4.8), "plot_decision_boundary")
         if multi:
             cls = np.array([max(range(len(s)), key=s.__getitem__) for s in scores]).reshape(resolution, resolution)
             k = max(len(scores[0]), len(classes))
@@ -212,11 +278,10 @@ def plot_decision_boundary(
         for i, c in enumerate(classes):
             pts = [r for r, lab in zip(rows, labels) if lab == c]
             colour = colours[i] if colours else matplotlib.colormaps["tab10"](int(c) % 10 if isinstance(c, int) else i)
-            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=22, color=colour, edgecolors="white",
-                       linewidths=0.6, label=f"class {c}", zorder=3)
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=26, color=colour, edgecolors="white",
+                       marker=_MARKERS[i % len(_MARKERS)], linewidths=0.6, label=f"class {c}", zorder=3)
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
         ax.set_title(plain_text(title))
         ax.legend(loc="best", fontsize=8)
-        fig.tight_layout()
-        return _save(fig, path)
+        return _finish(fig, ax, own, path)

@@ -213,9 +213,14 @@ def test_constant_init():
 def test_reprs():
     assert repr(Neuron(2, seed=0)) == "ReLUNeuron(2)"
     assert repr(Neuron(3, activation="leaky_relu", seed=0)) == "LeakyReLUNeuron(3)"
-    assert repr(Layer(2, 2, activation="sigmoid", seed=0)) == "Layer of [SigmoidNeuron(2), SigmoidNeuron(2)]"
-    assert repr(MLP(2, [2, 1], seed=0)) == \
-        "MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(2)]]"
+    assert repr(Layer(2, 2, activation="sigmoid", seed=0)) == "Layer(2, 2, activation='sigmoid')"
+    assert repr(MLP(2, [2, 1], seed=0)) == "MLP(2, [2, 1], activation='relu')"
+    # compact however wide, and enough to build the same shape again
+    assert repr(MLP(2, [16, 16, 1], activation="tanh", seed=0)) == "MLP(2, [16, 16, 1], activation='tanh')"
+    assert repr(MLP(3, [1])) == "MLP(3, [1], activation='relu')"
+    mixed = MLP(2, [4, 1], activation=["tanh", "sigmoid"], seed=0)
+    assert repr(mixed) == "MLP(2, [4, 1], activation=['tanh', 'sigmoid'])"
+    assert eval(repr(mixed), {"MLP": MLP}).activations == mixed.activations
 
 
 def test_summary():

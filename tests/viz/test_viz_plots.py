@@ -84,3 +84,42 @@ def test_matplotlib_is_imported_only_by_the_plot_functions():
     code = "import sys, viz, viz.cli, viz.demo; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- in Jupyter: a Figure when no path is given, or draw into an Axes -----------------------
+
+def test_plots_return_a_figure_without_a_path():
+    from matplotlib.figure import Figure
+
+    from autograd import Value
+
+    fig = plot_loss([1.0, 0.5, 0.25], title="three")
+    assert isinstance(fig, Figure) and fig.axes[0].get_title() == "three (final 0.25)"
+    assert list(fig.axes[0].lines[0].get_ydata()) == [1.0, 0.5, 0.25]
+    svg = fig._repr_svg_()  # what Jupyter shows, with no pyplot and no backend
+    assert svg.count("<svg") == 1 and "three (final 0.25)" in svg and svg == fig._repr_svg_()
+    boundary = plot_decision_boundary(lambda p: Value(p[0] - p[1]), [[0, 1], [1, 0]], [0, 1], resolution=8)
+    assert isinstance(boundary, Figure) and boundary.axes[0].get_title() == "Decision boundary"
+
+
+def test_plots_draw_into_your_axes():
+    from matplotlib.figure import Figure
+
+    from autograd import Value
+
+    fig = Figure()
+    left, right = fig.subplots(1, 2)
+    assert plot_loss([3.0, 2.0], ax=left) is left
+    assert plot_decision_boundary(lambda p: Value(p[0] - p[1]), [[0, 1], [1, 0]], [0, 1], resolution=8,
+                                  ax=right, title="mine") is right
+    assert left.get_xlabel() == "epoch" and right.get_title() == "mine"
+    with pytest.raises(TypeError, match=r"plot_loss\(\) ax must be a matplotlib Axes, got str: 'ax'"):
+        plot_loss([1.0], ax="ax")
+
+
+def test_classes_differ_by_marker_shape_as_well_as_colour():
+    from autograd import Value
+
+    fig = plot_decision_boundary(lambda p: Value(p[0] - p[1]), [[0, 1], [1, 0], [2, 0]], [0, 1, 1], resolution=8)
+    markers = [c.get_paths()[0].vertices.tolist() for c in fig.axes[0].collections if c.get_label().startswith("class")]
+    assert len(markers) == 2 and markers[0] != markers[1]
