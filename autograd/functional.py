@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 from .engine import backprop
 from .errors import GradcheckError
@@ -78,13 +78,16 @@ def gradcheck(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-4,
+    backward: Optional[Callable[[Value], Any]] = None,
 ) -> bool:
     """Check ``backward()`` against central differences at ``inputs``.
 
     Each partial must satisfy ``|analytic - numeric| <= atol + rtol * |numeric|``,
     where ``numeric = (f(x + eps) - f(x - eps)) / (2 eps)``. Returns True, or
     raises :class:`GradcheckError` naming the input and both numbers of the
-    worst mismatch.
+    worst mismatch. ``backward`` checks another backward pass instead (your own,
+    or one from :mod:`autograd.bugzoo`): a function called with ``f``'s output
+    that fills the inputs' ``.grad``.
 
     >>> gradcheck(lambda x, y: (x * y).tanh() + x.exp(), 0.5, -1.5)
     True
@@ -113,7 +116,18 @@ def gradcheck(
             raise TypeError(f"gradcheck() needs f to return a Value, got {type(out).__name__}")
         return out.data
 
-    analytic = grad(f, argnums=tuple(range(len(point))))(*point)
+    if backward is None:
+        analytic = grad(f, argnums=tuple(range(len(point))))(*point)
+    else:
+        if not callable(backward):
+            raise TypeError(f"gradcheck() backward must be a function, got {type(backward).__name__}")
+        leaves = [Value(v) for v in point]
+        with enable_grad():
+            out = f(*leaves)
+        if not isinstance(out, Value):
+            raise TypeError(f"gradcheck() needs f to return a Value, got {type(out).__name__}")
+        backward(out)
+        analytic = tuple(float(v.grad) for v in leaves)
     worst = None  # (excess over tolerance, input index, analytic, numeric, tolerance)
     for i, a in enumerate(analytic):
         plus, minus = list(point), list(point)
