@@ -7,8 +7,7 @@ import sys
 import pytest
 import torch
 
-from autograd import GradcheckError, Value, explain, gradcheck
-from autograd import bugzoo
+from autograd import GradcheckError, Value, bugzoo, explain, gradcheck
 
 
 def shared(x=3.0, y=2.0):
