@@ -1,0 +1,62 @@
+// The playground's boot and tabs. Python (chainrule under Pyodide) computes everything;
+// this file loads it, forwards the user's input and draws what comes back.
+import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
+import { instance as vizInstance } from "./vendor/viz/viz.js";
+import { setupExpression } from "./expression.js";
+
+const status = document.getElementById("status");
+
+async function loadPython() {
+  const pyodide = await loadPyodide({ indexURL: new URL("./vendor/pyodide/", import.meta.url).href });
+  const manifest = await (await fetch("wheels/manifest.json")).json();
+  for (const name of manifest.wheels) {
+    const buffer = await (await fetch(`wheels/${name}`)).arrayBuffer();
+    pyodide.unpackArchive(buffer, "wheel");
+  }
+  const api = pyodide.pyimport("viz.playground.api");
+  // JSON in, JSON out: no Python object outlives a call.
+  return (name, args = {}) => JSON.parse(api.call(name, JSON.stringify(args)));
+}
+
+function setupTabs() {
+  const tabs = [...document.querySelectorAll("[role=tab]")];
+  const select = (tab, focus) => {
+    for (const t of tabs) {
+      const on = t === tab;
+      t.setAttribute("aria-selected", String(on));
+      t.tabIndex = on ? 0 : -1;
+      document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+    }
+    if (focus) tab.focus();
+    tab.dispatchEvent(new CustomEvent("tab-shown", { bubbles: true }));
+  };
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => select(tab, false));
+    tab.addEventListener("keydown", (e) => {
+      const move = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+      if (move) { e.preventDefault(); select(tabs[(i + move + tabs.length) % tabs.length], true); }
+      if (e.key === "Home") { e.preventDefault(); select(tabs[0], true); }
+      if (e.key === "End") { e.preventDefault(); select(tabs[tabs.length - 1], true); }
+    });
+  });
+  select(tabs[0], false);
+}
+
+async function main() {
+  setupTabs();
+  const started = performance.now();
+  try {
+    const [py, viz] = await Promise.all([loadPython(), vizInstance()]);
+    const app = { py, viz };
+    setupExpression(app);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    status.textContent = `Ready: chainrule is running in this page (loaded in ${seconds} s).`;
+    document.body.dataset.ready = "true";
+  } catch (err) {
+    status.textContent = `The playground could not start: ${err}`;
+    status.classList.add("error");
+    throw err;
+  }
+}
+
+main();

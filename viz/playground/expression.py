@@ -1,0 +1,147 @@
+"""The Expression tab: one expression, its graph, its backward pass and its paths."""
+
+from __future__ import annotations
+
+import ast
+import math
+from typing import Any, Dict, List, Mapping, Union
+
+from autograd import Value, explain, topological_order
+
+from ..cli import UsageError, parse_assignments
+from ..expr import ExpressionError, check_expression, evaluate
+from ..graph import draw_graph
+from ..steps import backprop_steps, node_names
+
+__all__ = ["expression_view", "variables", "DEFAULT_VALUE"]
+
+#: The value a variable gets until the user gives it one.
+DEFAULT_VALUE = 1.0
+
+
+def variables(text: str) -> List[str]:
+    """The variable names of an expression, in order of first appearance (functions excluded).
+
+    >>> variables("tanh(x*w + b) + x")
+    ['x', 'w', 'b']
+    """
+    tree = check_expression(text)
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    names = [(n.col_offset, n.id) for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called]
+    seen: List[str] = []
+    for _, name in sorted(names):
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _values(text: str, given: Union[str, Mapping[str, Any]]) -> Dict[str, float]:
+    if isinstance(given, str):
+        values = parse_assignments([given])
+    elif isinstance(given, Mapping):
+        values = parse_assignments([f"{k}={v}" for k, v in given.items()])
+    else:
+        raise TypeError(f"expression_view() values must be a str or a dict, got {type(given).__name__}")
+    return {name: values.get(name, DEFAULT_VALUE) for name in variables(text)}
+
+
+def _path_edges(root: Value, leaf: Value, index: Dict[Value, int]) -> Dict[str, List[str]]:
+    """The SVG ids (from :func:`draw_graph`) of every node and edge on a path from ``leaf`` up to ``root``."""
+    reaches: Dict[Value, bool] = {}
+    for v in topological_order(root):  # inputs first
+        reaches[v] = v is leaf or any(reaches[p] for p in v.parents)
+    nodes, edges = [], []
+    for v in topological_order(root):
+        if not reaches[v]:
+            continue
+        nodes.append(f"v{index[v]}")
+        used = [k for k, p in enumerate(v.parents) if reaches[p]]
+        if used and v is not leaf:
+            i = index[v]
+            nodes.append(f"op{i}")
+            edges += [f"e{i}_{k}" for k in used] + [f"e{i}"]
+    return {"nodes": nodes, "edges": edges}
+
+
+def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digits: int = 4) -> Dict[str, Any]:
+    """Everything the Expression tab shows for ``text`` at ``values``, as JSON-ready data.
+
+    ``values`` is the CLI's ``--at`` text (``"x=2 w=-3"``) or a dict. A variable
+    of the expression that is not given is :data:`DEFAULT_VALUE`; a given name
+    the expression does not use is ignored. A bad expression or value gives
+    ``{"ok": False, "error": message}``, never an exception.
+
+    The result holds the value, each leaf's data and gradient (from
+    ``backward()``), the graph as DOT (:func:`~viz.draw_graph`, whose SVG ids
+    are ``v<i>``/``op<i>``/``e<i>_<k>``), every step of the backward pass in the
+    shared notation (:func:`~viz.backprop_steps`), and for each leaf the ids of
+    the nodes and edges on its paths to the root with what
+    ``explain(root, wrt=leaf)`` says about them.
+
+    >>> view = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88")
+    >>> [(leaf["name"], round(leaf["grad"], 6)) for leaf in view["leaves"]]
+    [('x', -1.502915), ('w', 1.001943), ('b', 0.500972)]
+    >>> len(view["steps"]), view["steps"][0]["edge"]
+    (5, 'e5_0')
+    >>> view["paths"]["x"]["edges"]          # x -> * -> (x*w) -> + -> (x*w + b) -> tanh -> L
+    ['e2_0', 'e2', 'e4_0', 'e4', 'e5_0', 'e5']
+    >>> expression_view("x +* 2", "x=1")["error"]
+    'cannot parse the expression at column 4: invalid syntax'
+    """
+    try:
+        given = _values(text, values)
+        out, leaves = evaluate(text, given)
+        out.backward()
+        order = topological_order(out)
+        index = {v: i for i, v in enumerate(order)}
+        names = node_names(out)
+        root_name = names[out]
+        graph = draw_graph(out, digits=digits)
+        steps = backprop_steps(out)
+        paths = {}
+        for name, leaf in leaves.items():
+            ids = _path_edges(out, leaf, index) if leaf in index else {"nodes": [], "edges": []}
+            said = explain(out, wrt=leaf, digits=digits) if leaf in index else f"{root_name} does not use {name}"
+            paths[name] = {**ids, "explain": said}
+    except (ExpressionError, UsageError, ValueError, ArithmeticError) as e:
+        return {"ok": False, "error": str(e)}
+    return {
+        "ok": True,
+        "expression": text.strip(),
+        "root": root_name,
+        "root_id": f"v{index[out]}",
+        "value": out.data,
+        "value_text": f"{root_name} = {_num(out.data)}",
+        "leaves": [
+            {"name": name, "data": leaf.data, "grad": leaf.grad, "id": f"v{index[leaf]}" if leaf in index else None,
+             "grad_text": f"d{root_name}/d{name} = {_num(leaf.grad)}"}
+            for name, leaf in leaves.items()
+        ],
+        "dot": graph.source,
+        "description": _describe(out, leaves, root_name, len(order)),
+        "steps": [
+            {
+                "equation": s.equation(root_name, digits),
+                "result": s.result(root_name, digits),
+                "node": f"v{index[s.node]}",
+                "parent": f"v{index[s.parent]}",
+                "op": f"op{index[s.node]}",
+                "edge": f"e{index[s.node]}_{s.position}",
+                "out": f"e{index[s.node]}",
+            }
+            for s in steps
+        ],
+        "paths": paths,
+    }
+
+
+def _num(x: float) -> str:
+    """Six significant digits, the precision the page shows beside the graph."""
+    return format(x, ".6g") if math.isfinite(x) else repr(x)
+
+
+def _describe(out: Value, leaves: Mapping[str, Value], root_name: str, size: int) -> str:
+    """One sentence for screen readers: what the graph shows."""
+    inputs = ", ".join(f"{name} = {_num(v.data)} with gradient {_num(v.grad)}" for name, v in leaves.items())
+    return (f"Computation graph of {root_name} = {_num(out.data)}, {size} values in all. "
+            f"Inputs: {inputs or 'none'}.")
