@@ -5,11 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-chainrule
 EXTRAS := test,plot,fast,torch,bench,lint,jupyter
 
-.PHONY: help install test demo lint bench docs notebooks graphviz chromium clean
+.PHONY: help install test demo lint bench docs notebooks graphviz chromium node playground serve clean
 
 help:
 	@echo "make demo   - train the demos and write their pictures to out/ (open out/index.html)"
 	@echo "make test   - set up .venv and run every test and doctest"
+	@echo "make playground - build the in-browser playground into build/playground/ (chainrule serve shows it)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make docs   - regenerate the pictures in docs/pictures"
 	@echo "make notebooks - re-run examples/*.ipynb and save their outputs (the tests compare them)"
@@ -58,7 +59,25 @@ chromium:
 	         "(sudo apt-get install chromium)"; \
 	  fi; }
 
-test: install graphviz chromium
+# Node.js's npm fetches Pyodide and @viz-js/viz for the playground, pinned by playground/package-lock.json.
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  elif command -v apt-get >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  else \
+	    echo "npm is missing: install Node.js (https://nodejs.org or your package manager)"; exit 1; \
+	  fi; }
+
+# The playground: a static site in build/playground/ (npm ci from the lock file, chainrule's own wheel).
+playground: install node
+	$(BIN)/python playground/build.py --out build/playground
+
+serve: playground
+	$(BIN)/chainrule serve
+
+test: install graphviz chromium playground
 	$(BIN)/python -m pytest
 
 demo: install graphviz
@@ -78,4 +97,4 @@ lint: install
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build playground/node_modules *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
                f"{', '.join(FUNCTIONS)}. Quote them for the shell; begin with a space or use -- if one "
                "starts with a minus sign.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{graph,steps,demo}")
+    sub = parser.add_subparsers(dest="command", metavar="{graph,steps,demo,serve}")
 
     def expression_command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--epochs", type=int, default=None, help="override the number of training epochs")
     d.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     d.add_argument("--no-progress", action="store_true", help="no progress bar")
+    v = sub.add_parser("serve", help="Open the playground (chainrule running in the browser) on localhost.",
+                       description="Serve the playground that `make playground` built on http://127.0.0.1:PORT/ "
+                                   "and open it in a browser. Ctrl+C stops it.")
+    v.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0 picks a free one)")
+    v.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    v.add_argument("--dir", default=None, help="the site's folder (default: build/playground in the checkout)")
     return parser
 
 
@@ -193,6 +199,22 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import PlaygroundNotBuilt, serve
+
+    try:
+        serve(args.dir, port=args.port, open_browser=not args.no_browser)
+    except PlaygroundNotBuilt as e:
+        print(e, file=sys.stderr)
+        return 1
+    except OSError as e:  # the port is taken, or not ours to use
+        print(f"chainrule serve: error: cannot listen on port {args.port}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl+C is how a server stops
+        return 0
+    return 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the ``chainrule`` command with ``argv`` (default ``sys.argv[1:]``);
     return the exit status.
@@ -213,7 +235,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    run = {"graph": _graph, "steps": _steps, "demo": _demo}[args.command]
+    run = {"graph": _graph, "steps": _steps, "demo": _demo, "serve": _serve}[args.command]
     try:
         return run(args)
     except (UsageError, ExpressionError) as e:

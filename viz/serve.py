@@ -57,14 +57,14 @@ def make_server(directory: Union[str, pathlib.Path, None] = None, port: int = 0,
     >>> make_server(empty)
     Traceback (most recent call last):
     ...
-    viz.serve.PlaygroundNotBuilt: chainrule serve: ... has no index.html; build the playground first with: make playground
+    viz.serve.PlaygroundNotBuilt: chainrule serve: ... has no index.html; build the playground first with: ...
     """
     folder = pathlib.Path(directory) if directory is not None else site_dir()
     if not (folder / "index.html").is_file():
         raise PlaygroundNotBuilt(f"chainrule serve: {folder} has no index.html; "
                                  f"build the playground first with: make playground")
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise ValueError(f"chainrule serve: --port must be a number from 0 to 65535, got {port!r}")
+        raise ValueError(f"the port must be a number from 0 to 65535, got {port!r}")
     handler = functools.partial(_Handler, directory=str(folder))
     return http.server.ThreadingHTTPServer((host, port), handler)
 

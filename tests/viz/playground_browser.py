@@ -1,7 +1,6 @@
 """Fixtures for the playground's browser tests: the built site on a localhost
 server, and Chromium with every request that is not to that server blocked."""
 
-import os
 import pathlib
 import sys
 import threading
@@ -12,21 +11,31 @@ import pytest
 
 from viz.serve import make_server, site_dir
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 READY_TIMEOUT_MS = 60_000  # generous for a loaded CI machine; the README reports the measured time
 
 
+def _stale(site: pathlib.Path) -> bool:
+    """Missing, or older than a source it is built from (the page, or the Python in the wheel)."""
+    stamp = site / "wheels" / "manifest.json"
+    if not (site / "index.html").is_file() or not stamp.is_file():
+        return True
+    built = stamp.stat().st_mtime
+    sources = [ROOT / "playground" / "site", ROOT / "autograd", ROOT / "nn", ROOT / "viz"]
+    return any(p.stat().st_mtime > built for folder in sources for p in folder.rglob("*")
+               if p.is_file() and p.suffix in (".py", ".js", ".html", ".css"))
+
+
 def built_site() -> pathlib.Path:
-    """The site ``make playground`` built; built here if it is missing (needs npm and pip)."""
+    """The site ``make playground`` built; (re)built here if it is missing or stale (needs npm and pip)."""
     site = site_dir()
-    if not (site / "index.html").is_file():
+    if _stale(site):
         sys.path.insert(0, str(ROOT / "playground"))
         try:
             import build  # playground/build.py
         finally:
             sys.path.pop(0)
-        build.build(site)
+        build.build(site, skip_npm=True)
     return site
 
 
@@ -38,21 +47,6 @@ def playground_url():
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )
-        yield browser
-        browser.close()
 
 
 class Visit:
@@ -86,8 +80,8 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def visit(chromium, playground_url):
+def visit(browser, playground_url):
     """The playground, loaded once per test module (loading Python takes seconds)."""
-    v = Visit(chromium, playground_url)
+    v = Visit(browser, playground_url)
     yield v
     v.close()

@@ -5,10 +5,8 @@ import math
 import pytest
 
 from autograd import Value, explain
-from viz.expr import evaluate
+from autograd.expr import evaluate
 from viz.playground import expression_view
-
-from playground_browser import chromium, playground_url, visit  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -35,7 +33,7 @@ def test_expression_tab_shows_the_python_gradients(visit):
     assert "grad 0.501" in page.text_content("[data-testid=graph]")
     # stepping through shows the shared notation, the same text Python gives
     steps = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88")["steps"]
-    for k, step in enumerate(steps, 1):
+    for step in steps:
         page.click("[data-testid=step-next]")
         assert page.text_content("[data-testid=step-text]") == step["equation"]
         assert page.locator("[data-testid=graph] .step-edge").count() == 2
@@ -63,3 +61,47 @@ def test_a_focused_leaf_shows_its_paths_as_explain_says(visit):
     assert "2 paths" in page.text_content("[data-testid=paths]")
     assert page.locator("[data-testid=graph] g.edge.on-path").count() == 5  # x->+ direct, x->*->(x*y)->+ , +->L
     assert visit.errors == [] and visit.blocked == []
+
+
+def test_expression_tab_is_accessible(visit):
+    from a11y import assert_accessible, assert_focus_visible
+
+    page = visit.page
+    page.click("[data-testid=step-next]")
+    assert_accessible(page)
+    page.focus("[data-testid=graph] g.leaf")
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "button"
+    page.focus("[data-testid=expression]")
+    assert_focus_visible(page)
+    # sliders move with the arrow keys, and the page follows
+    page.focus("[data-testid=slider-x]")
+    before = page.get_attribute("[data-testid=grad-y]", "data-value")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"document.querySelector(\"[data-testid='grad-y']\").dataset.value !== '{before}'")
+    assert page.input_value("[data-testid=values]").startswith("x=2.01")
+    assert visit.errors == [] and visit.blocked == []
+
+
+def test_chainrule_serve_serves_the_site_on_localhost(playground_url, tmp_path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    from viz.serve import site_dir
+
+    proc = subprocess.Popen([sys.executable, "-m", "viz", "serve", "--port", "0", "--no-browser",
+                             "--dir", str(site_dir())], stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("chainrule playground at http://127.0.0.1:"), line
+        url = line.split()[3]
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert b'data-testid="expression"' in r.read()
+        with urllib.request.urlopen(url + "vendor/pyodide/pyodide.asm.wasm", timeout=10) as r:
+            assert r.headers["Content-Type"] == "application/wasm"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    empty = subprocess.run([sys.executable, "-m", "viz", "serve", "--no-browser", "--dir", str(tmp_path)],
+                           capture_output=True, text=True, timeout=30)
+    assert empty.returncode == 1 and "make playground" in empty.stderr

@@ -7,13 +7,12 @@ import math
 from typing import Any, Dict, List, Mapping, Union
 
 from autograd import Value, explain, topological_order
+from autograd.expr import FUNCTIONS, ExpressionError, check_expression, evaluate
 
-from ..cli import UsageError, parse_assignments
-from ..expr import ExpressionError, check_expression, evaluate
 from ..graph import draw_graph
 from ..steps import backprop_steps, node_names
 
-__all__ = ["expression_view", "variables", "DEFAULT_VALUE"]
+__all__ = ["expression_view", "variables", "parse_values", "DEFAULT_VALUE"]
 
 #: The value a variable gets until the user gives it one.
 DEFAULT_VALUE = 1.0
@@ -35,11 +34,38 @@ def variables(text: str) -> List[str]:
     return seen
 
 
+def parse_values(text: str) -> Dict[str, float]:
+    """``"x=2 w=-3, b=6.88"`` as ``{"x": 2.0, "w": -3.0, "b": 6.88}`` (what the Values field holds).
+
+    >>> parse_values("x=2 w=-3, b=6.88")
+    {'x': 2.0, 'w': -3.0, 'b': 6.88}
+    >>> parse_values("x=two")
+    Traceback (most recent call last):
+    ...
+    ValueError: values: x must be a number, got 'two'
+    """
+    values: Dict[str, float] = {}
+    for part in text.replace(",", " ").split():
+        name, sep, number = part.partition("=")
+        if not sep or not name.isidentifier():
+            raise ValueError(f"values: write name=value pairs such as x=2, got {part!r}")
+        if name in FUNCTIONS:
+            raise ValueError(f"values: {name!r} is a function name; choose another variable name")
+        try:
+            value = float(number)
+        except ValueError:
+            raise ValueError(f"values: {name} must be a number, got {number!r}") from None
+        if not math.isfinite(value):
+            raise ValueError(f"values: {name} must be finite, got {number!r}")
+        values[name] = value
+    return values
+
+
 def _values(text: str, given: Union[str, Mapping[str, Any]]) -> Dict[str, float]:
     if isinstance(given, str):
-        values = parse_assignments([given])
+        values = parse_values(given)
     elif isinstance(given, Mapping):
-        values = parse_assignments([f"{k}={v}" for k, v in given.items()])
+        values = parse_values(" ".join(f"{k}={v}" for k, v in given.items()))
     else:
         raise TypeError(f"expression_view() values must be a str or a dict, got {type(given).__name__}")
     return {name: values.get(name, DEFAULT_VALUE) for name in variables(text)}
@@ -103,7 +129,7 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
             ids = _path_edges(out, leaf, index) if leaf in index else {"nodes": [], "edges": []}
             said = explain(out, wrt=leaf, digits=digits) if leaf in index else f"{root_name} does not use {name}"
             paths[name] = {**ids, "explain": said}
-    except (ExpressionError, UsageError, ValueError, ArithmeticError) as e:
+    except (ExpressionError, ValueError, ArithmeticError) as e:
         return {"ok": False, "error": str(e)}
     return {
         "ok": True,
