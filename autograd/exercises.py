@@ -19,7 +19,7 @@ dL/dx = -1.503 is right.
 dL/dw = -1.503 is not right: it is 1.002. It is what you get when you take ∂(a·b)/∂a as a instead of b
 (product-swap). The derivative of a product with respect to one factor is the other factor.
 dL/db = 0.501 is right.
-Your chain first goes wrong at ∂h1/∂w, the local derivative of h1 with respect to w, which is x = 2.
+Your chain first goes wrong at ∂h1/∂w, the local derivative of h1 with respect to w, which is x = 2.0.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ import random
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
+from . import notation
 from .expr import evaluate
 from .misconceptions import MISCONCEPTIONS, PRIORITY, GraphPass, Misconception, Wrong
-from .steps import fmt
 from .value import Value
 
 __all__ = ["Exercise", "Feedback", "Result", "Edge", "make_exercise", "MISCONCEPTIONS", "Misconception",
@@ -70,9 +70,10 @@ class Edge:
     upstream: float
     index: int
     misconception: Optional[str] = None
+    of: str = "L"
 
     def __str__(self) -> str:
-        return f"∂{_paren(self.output)}/∂{_paren(self.input)}"
+        return notation.local(self.output, self.input)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Result:
     missing: bool = False
     misconceptions: Tuple[str, ...] = ()
     edge: Optional[Edge] = None
+    of: str = "L"
 
     @property
     def misconception(self) -> Optional[str]:
@@ -97,13 +99,13 @@ class Result:
         return self.misconceptions[0] if self.misconceptions else None
 
     def __str__(self) -> str:
-        d = f"dL/d{_paren(self.name)}"
+        d = notation.total(self.of, self.name)
         if self.missing:
             return f"{d} is missing: give a number for {self.name}."
         if self.correct:
-            return f"{d} = {fmt(self.given)} is right."
+            return f"{d} = {_num(self.given)} is right."
         assert self.given is not None
-        text = f"{d} = {fmt(self.given)} is not right: it is {fmt(self.expected)}."
+        text = f"{d} = {_num(self.given)} is not right: it is {_num(self.expected)}."
         found = [MISCONCEPTIONS[m] for m in self.misconceptions]
         if found:
             slips = ", or when you ".join(f"{m.summary} ({m.name})" for m in found)
@@ -134,7 +136,7 @@ class Feedback:
         right, total = self.score
         if self.correct:
             return f"All {total} right. " + " ".join(
-                f"dL/d{_paren(n)} = {fmt(r.expected)}." for n, r in self.results.items())
+                f"{notation.total(r.of, n)} = {_num(r.expected)}." for n, r in self.results.items())
         lines = [f"{right} of {total} right."]
         lines += [str(r) for r in self.results.values()]
         if self.edge is not None:
@@ -142,21 +144,22 @@ class Feedback:
         return "\n".join(lines)
 
 
-def _paren(name: str) -> str:
-    return name if name.replace("_", "").isalnum() else f"({name})"
+def _num(x: Optional[float]) -> str:
+    return notation.number(x, digits=4) if x is not None else "–"
 
 
 def _where(e: Edge) -> str:
     """Where the chain first goes wrong, in a sentence fit for the slip found there."""
-    value = fmt(e.local)
+    value = _num(e.local)
     rule = f"{e.rule} = {value}" if e.rule and e.rule != value else value
+    up = notation.total(e.of, e.output)
     if e.misconception == "no-accumulate":
-        return (f"Your chain first goes wrong at {_paren(e.input)}, which is used more than once: its gradient "
-                f"is the sum over its uses, and the one through {e.output}, dL/d{_paren(e.output)} · {e} = "
-                f"{fmt(e.upstream)} · {fmt(e.local)}, is missing.")
+        return (f"Your chain first goes wrong at {e.input}, which is used more than once: its gradient "
+                f"is the sum over its uses, and the one through {e.output}, {up} · {e} = "
+                f"{_num(e.upstream)} · {value}, is missing.")
     if e.misconception == "no-upstream":
         return (f"Your chain first goes wrong at {e} = {rule}: multiply it by the gradient arriving from above, "
-                f"dL/d{_paren(e.output)} = {fmt(e.upstream)}.")
+                f"{up} = {_num(e.upstream)}.")
     return (f"Your chain first goes wrong at {e}, the local derivative of {e.output} with respect to {e.input}, "
             f"which is {rule}.")
 
@@ -172,7 +175,7 @@ class Exercise:
 
     >>> ex = Exercise.from_expression("x*y + x", x=3, y=-2)
     >>> ex.definitions
-    {'h1': 'x*y', 'L': 'h1 + x'}
+    {'h1': 'x·y', 'L': 'h1 + x'}
     >>> ex.answers(), ex.gradients()["h1"]
     ({'x': -1.0, 'y': 3.0}, 1.0)
     """
@@ -225,7 +228,7 @@ class Exercise:
         """An exercise on ``expression`` (the command line's grammar) at ``values``.
 
         >>> Exercise.from_expression("tanh(x*w + b)", x=2, w=-3, b=6.88).definitions
-        {'h1': 'x*w', 'h2': 'h1 + b', 'L': 'tanh(h2)'}
+        {'h1': 'x·w', 'h2': 'h1 + b', 'L': 'tanh(h2)'}
         >>> Exercise.from_expression("x*y", x=2)
         Traceback (most recent call last):
         ...
@@ -243,7 +246,7 @@ class Exercise:
     @property
     def definitions(self) -> Dict[str, str]:
         """Each computed node's name and how it is made from the others, forward order."""
-        return {v.label: _definition(v) for v in _forward(self.root) if not v.is_leaf}
+        return {v.label: _definition(v, self.root) for v in _forward(self.root) if not v.is_leaf}
 
     @property
     def ops(self) -> int:
@@ -254,10 +257,10 @@ class Exercise:
         """The task in words.
 
         >>> print(Exercise.from_expression("x*y + 1", x=2, y=3).task())
-        L = x*y + 1, at x = 2 and y = 3. Find dL/dx and dL/dy.
+        L = x*y + 1, at x = 2.0 and y = 3.0. Find dL/dx and dL/dy.
         """
-        at = _join([f"{n} = {fmt(v, 6)}" for n, v in self.values.items()])
-        wanted = _join([f"dL/d{_paren(n)}" for n in self.values])
+        at = _join([f"{n} = {notation.number(v, 6)}" for n, v in self.values.items()])
+        wanted = _join([notation.total(self.root.label or "L", n) for n in self.values])
         return f"L = {self.expression}, at {at}. Find {wanted}."
 
     def answers(self) -> Dict[str, float]:
@@ -294,10 +297,10 @@ class Exercise:
         1 of 2 right.
         dL/dx = 0.5 is right.
         dL/dy = 0.75 is not right: it is -0.75. It is what you get when you take ∂(a/b)/∂b as +a/b² instead of
-        -a/b² (quotient-sign), or when you lose or gain a minus sign, so the answer is the negative of the right one
-        (sign) (on this exercise these 2 slips give the same number). ∂(a/b)/∂b = -a/b²: a bigger denominator makes
+        −a/b² (quotient-sign), or when you lose or gain a minus sign, so the answer is the negative of the right one
+        (sign) (on this exercise these 2 slips give the same number). ∂(a/b)/∂b = −a/b²: a bigger denominator makes
         the quotient smaller. Keep every minus sign: a local derivative can be negative.
-        Your chain first goes wrong at ∂L/∂y, the local derivative of L with respect to y, which is -x/y² = -0.75.
+        Your chain first goes wrong at ∂L/∂y, the local derivative of L with respect to y, which is −x/y² = -0.75.
         """
         if not isinstance(answers, Mapping):
             raise TypeError(f"check() needs a dict of names to numbers, got {type(answers).__name__}")
@@ -316,9 +319,9 @@ class Exercise:
             i = gp.index[self.nodes[name]]
             expected = gp.right[i]
             if name not in given:
-                results[name] = Result(name, None, expected, False, missing=True)
+                results[name] = Result(name, None, expected, False, missing=True, of=self.root.label)
             elif close(given[name], expected):
-                results[name] = Result(name, given[name], expected, True)
+                results[name] = Result(name, given[name], expected, True, of=self.root.label)
             else:
                 results[name] = self._diagnose(name, i, given, expected)
         edges = [r.edge for r in results.values() if r.edge is not None]
@@ -347,7 +350,7 @@ class Exercise:
         names = tuple(m for m in PRIORITY if m in found)
         if not names:
             site = self._blame(i, given)
-        return Result(name, value, expected, False, misconceptions=names,
+        return Result(name, value, expected, False, of=self.root.label, misconceptions=names,
                       edge=self._edge(site, slip) if site is not None else None)
 
     def _blame(self, i: int, given: Dict[str, float]) -> Optional[int]:
@@ -363,16 +366,14 @@ class Exercise:
         return None
 
     def _edge(self, k: int, misconception: Optional[str] = None) -> Edge:
-        from .steps import local_rule
-
         i, j, position = self._pass.edges[k]
         node, parent = self._pass.nodes[i], self._pass.nodes[j]
-        rule = local_rule(node, position, {v: v.label or fmt(v.data) for v in _forward(self.root)})
-        return Edge(node.label, parent.label, position, self._pass.locals[k], rule.split(" = ", 1)[-1],
-                    self._pass.right[i], k, misconception)
+        rule = notation.formula(node, position, root=self.root)
+        return Edge(node.label, parent.label, position, self._pass.locals[k], rule, self._pass.right[i], k,
+                    misconception, self.root.label)
 
     def __repr__(self) -> str:
-        at = ", ".join(f"{n}={fmt(v, 6)}" for n, v in self.values.items())
+        at = ", ".join(f"{n}={notation.number(v, 6)}" for n, v in self.values.items())
         return f"Exercise({self.expression!r}, {at})"
 
 
@@ -382,19 +383,9 @@ def _forward(root: Value) -> List[Value]:
     return [v for v in topological_order(root) if not v.is_constant]
 
 
-def _definition(v: Value) -> str:
-    args = [p.label if not p.is_constant else fmt(p.data, 6) for p in v.parents]
-    fn = v._fn
-    assert fn is not None
-    if len(args) == 2:
-        return f"{args[0]} {fn.symbol} {args[1]}" if fn.name in ("add", "sub") else f"{args[0]}{fn.symbol}{args[1]}"
-    if fn.name == "pow":
-        return f"{args[0]}**{fmt(fn.param, 6)}"
-    if fn.name == "neg":
-        return f"-{args[0]}"
-    if fn.param is not None:
-        return f"{fn.name}({args[0]}, {fmt(fn.param, 6)})"
-    return f"{fn.name}({args[0]})"
+def _definition(v: Value, root: Value) -> str:
+    """How ``v`` is made, in the shared notation: ``x·w``, ``h1 + b``, ``tanh(h2)``."""
+    return notation.definition(v, root=root).split(" = ")[1]
 
 
 def _join(items: List[str]) -> str:

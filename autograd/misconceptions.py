@@ -2,7 +2,7 @@
 
 A misconception is an alternative rule for the backward pass: a different
 local derivative for one row of the op table (``tanh-input`` takes tanh's
-derivative as ``1 - a²`` of its input ``a``), or a different way of applying the
+derivative as ``1 − a²`` of its input ``a``), or a different way of applying the
 chain rule (``no-upstream`` forgets to multiply by the upstream gradient,
 ``no-accumulate`` keeps one use of a node instead of adding them all). To say
 which mistake a student made, the backward pass is re-run with each wrong rule
@@ -98,14 +98,14 @@ MISCONCEPTIONS: Dict[str, Misconception] = {m.name: m for m in (
         "L = x*x at x = 3: dL/dx taken as 3 (one use) instead of 3 + 3 = 6",
         "x*x", {"x": 3.0}, "x", 3.0, 6.0),
     Misconception(
-        "tanh-input", "take tanh's derivative as 1 - a² of its input a",
-        "∂tanh(a)/∂a = 1 - tanh(a)²: square the output, not the input",
-        "L = tanh(x) at x = 0.5: dL/dx taken as 1 - 0.5² = 0.75 instead of 1 - tanh(0.5)² = 0.7864",
+        "tanh-input", "take tanh's derivative as 1 − a² of its input a",
+        "∂tanh(a)/∂a = 1 − tanh(a)²: square the output, not the input",
+        "L = tanh(x) at x = 0.5: dL/dx taken as 1 − 0.5² = 0.75 instead of 1 − tanh(0.5)² = 0.7864",
         "tanh(x)", {"x": 0.5}, "x", 0.75, 0.7864477329659274, ("tanh",), _tanh_input),
     Misconception(
-        "sigmoid-input", "take sigmoid's derivative as a(1 - a) of its input a",
-        "∂σ(a)/∂a = σ(a)(1 - σ(a)): use the output, not the input",
-        "L = sigmoid(x) at x = 2: dL/dx taken as 2·(1 - 2) = -2 instead of σ(2)(1 - σ(2)) = 0.105",
+        "sigmoid-input", "take sigmoid's derivative as a(1 − a) of its input a",
+        "∂σ(a)/∂a = σ(a)(1 − σ(a)): use the output, not the input",
+        "L = sigmoid(x) at x = 2: dL/dx taken as 2·(1 − 2) = -2 instead of σ(2)(1 − σ(2)) = 0.105",
         "sigmoid(x)", {"x": 2.0}, "x", -2.0, 0.10499358540350662, ("sigmoid",), _sigmoid_input),
     Misconception(
         "product-swap", "take ∂(a·b)/∂a as a instead of b",
@@ -118,8 +118,8 @@ MISCONCEPTIONS: Dict[str, Misconception] = {m.name: m for m in (
         "L = x**3 at x = 2: dL/dx taken as 3·2³ = 24 instead of 3·2² = 12",
         "x**3", {"x": 2.0}, "x", 24.0, 12.0, ("pow",), _power_rule),
     Misconception(
-        "quotient-sign", "take ∂(a/b)/∂b as +a/b² instead of -a/b²",
-        "∂(a/b)/∂b = -a/b²: a bigger denominator makes the quotient smaller",
+        "quotient-sign", "take ∂(a/b)/∂b as +a/b² instead of −a/b²",
+        "∂(a/b)/∂b = −a/b²: a bigger denominator makes the quotient smaller",
         "L = x/y at x = 3, y = 2: dL/dy taken as 3/2² = 0.75 instead of -0.75",
         "x/y", {"x": 3.0, "y": 2.0}, "y", 0.75, -0.75, ("div",), _quotient_sign),
 )}

@@ -28,7 +28,7 @@ def rounded(x: float, digits: int = 4) -> float:
 
 def test_karpathy_neuron_against_torch():
     ex = Exercise.from_expression("tanh(x*w + b)", x=2, w=-3, b=6.88)
-    assert ex.definitions == {"h1": "x*w", "h2": "h1 + b", "L": "tanh(h2)"}
+    assert ex.definitions == {"h1": "x·w", "h2": "h1 + b", "L": "tanh(h2)"}
     want = torch_gradients(ex)
     for name, g in ex.answers().items():
         assert g == pytest.approx(want[name], rel=1e-12)
@@ -187,7 +187,7 @@ def test_the_pass_that_explains_most_answers_locates_the_slip():
     fb = ex.check({"x": rounded(right["x"]), "w": 2.0, "b": rounded(right["b"])})
     assert fb.results["w"].misconception == "no-upstream"
     assert str(fb.edge) == "∂h1/∂w" and fb.edge.rule == "x" and fb.edge.local == 2.0
-    assert ("Your chain first goes wrong at ∂h1/∂w = x = 2: multiply it by the gradient arriving from above, "
+    assert ("Your chain first goes wrong at ∂h1/∂w = x = 2.0: multiply it by the gradient arriving from above, "
             "dL/dh1 = 0.501.") in str(fb)
 
 
