@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-chainrule
-EXTRAS := test,plot,fast,torch,bench,lint,jupyter
+EXTRAS := test,plot,fast,torch,symbolic,bench,lint,jupyter
 
 .PHONY: help install test demo lint bench docs notebooks graphviz chromium node playground serve clean
 

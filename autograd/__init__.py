@@ -11,12 +11,16 @@
 import typing as _typing
 
 from . import notation
+from .counting import Evaluations, count_evaluations
 from .engine import backprop, backward_order, topological_order
 from .errors import AnomalyError, GradcheckError
 from .explain import explain
+from .forward import hessian, jacobian, jvp, tangents
 from .functional import grad, gradcheck
 from .mode import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
+from .numeric import finite_difference, step_size_errors
 from .steps import Step, backprop_steps
+from .symbolic import to_sympy
 from .tape import Tape, compile
 from .value import Value
 
@@ -52,6 +56,15 @@ __all__ = [
     "backprop_steps",
     "explain",
     "notation",
+    "jvp",
+    "jacobian",
+    "hessian",
+    "tangents",
+    "count_evaluations",
+    "Evaluations",
+    "finite_difference",
+    "step_size_errors",
+    "to_sympy",
 ]
 
 __version__ = "0.1.0"
