@@ -65,6 +65,9 @@ SYMPY_RULES: Dict[str, Callable[..., Any]] = {
     "sin": lambda sp, op, a: sp.sin(a),
     "cos": lambda sp, op, a: sp.cos(a),
     "abs": lambda sp, op, a: sp.Abs(a),
+    "atan": lambda sp, op, a: sp.atan(a),
+    "gelu": lambda sp, op, a: a / 2 * (1 + sp.erf(a / sp.sqrt(2))),
+    "silu": lambda sp, op, a: a / (1 + sp.exp(-a)),
 }
 
 
