@@ -20,8 +20,8 @@ import graphviz
 
 from autograd.steps import fmt  # noqa: F401  (re-exported for viz modules)
 
-__all__ = ["Graph", "GraphvizNotFound", "GraphvizError", "PALETTE", "clip", "dot_available", "fmt", "html_text",
-           "plain_text", "shade", "svg"]
+__all__ = ["Graph", "GraphvizNotFound", "GraphvizError", "PALETTE", "accessible_svg", "clip", "dot_available", "fmt",
+           "html_text", "plain_text", "shade", "svg"]
 
 INSTALL_HINT = (
     "Graphviz's 'dot' program is needed to render pictures, and it is not on PATH. Install it with one of:\n"
@@ -140,7 +140,11 @@ _STATEMENT = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[\w.]+)\s*(?:\[|$)')
 
 class Graph(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering methods raise
-    :class:`GraphvizNotFound` (with install instructions) when ``dot`` is missing.
+    :class:`GraphvizNotFound` (with install instructions) when ``dot`` is missing,
+    and whose SVG says in words what it shows: :meth:`describe` sets a title and
+    a one-sentence description, written into every SVG it renders as the
+    ``<svg>``'s first ``<title>`` and ``<desc>`` (with ``role="img"``), which is
+    what screen readers read.
 
     >>> g = Graph()
     >>> g.edge("a", "b")
@@ -149,7 +153,13 @@ class Graph(graphviz.Digraph):
         a -> b
     }
     <BLANKLINE>
+    >>> svg_text = g.describe("Two nodes", "a points to b.").pipe(format="svg", encoding="utf-8")
+    >>> "<title>Two nodes</title>" in svg_text and "<desc>a points to b.</desc>" in svg_text
+    True
     """
+
+    title_text: str = ""
+    description: str = ""
 
     def __repr__(self) -> str:
         # graphviz's default repr shows a memory address; say what it holds instead.
@@ -159,15 +169,60 @@ class Graph(graphviz.Digraph):
         counts = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((nodes, "node"), (edges, "edge")))
         return f"<Graph {self.name or 'unnamed'}: {counts}; render with .render() or .svg()>"
 
+    def describe(self, title: str, description: str) -> Graph:
+        """Set what the picture shows, in words (a title and a sentence or two); returns the graph."""
+        self.title_text, self.description = title, description
+        return self
+
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        return _run(self, super().pipe, *args, **kwargs)
+        out = _run(self, super().pipe, *args, **kwargs)
+        fmt_ = kwargs.get("format", args[0] if args else self.format)
+        if fmt_ == "svg" and (self.title_text or self.description):
+            if isinstance(out, bytes):
+                return accessible_svg(out.decode("utf-8"), self.title_text, self.description).encode("utf-8")
+            return accessible_svg(out, self.title_text, self.description)
+        return out
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
-        return _run(self, super().render, *args, **kwargs)
+        path = _run(self, super().render, *args, **kwargs)
+        if str(path).lower().endswith(".svg") and (self.title_text or self.description):
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(accessible_svg(text, self.title_text, self.description))
+        return path
 
     def svg(self) -> str:
         """The picture as an SVG document (a str); needs ``dot``."""
         return svg(self)
+
+
+def _xml(s: str) -> str:
+    return plain_text(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def accessible_svg(text: str, title: str, description: str) -> str:
+    """``text`` (an SVG document from ``dot``) with ``role="img"`` and a first ``<title>`` and
+    ``<desc>`` on its ``<svg>`` element; the graph's own tooltip title says the same title.
+
+    >>> out = accessible_svg('<svg width="1pt"><g id="graph0"><title>%3</title></g></svg>', "A & B", "Two.")
+    >>> out.startswith('<svg width="1pt" role="img">') and out.count("<title>A &amp; B</title>") == 2
+    True
+    >>> "<desc>Two.</desc>" in out
+    True
+    """
+    start = text.find("<svg")
+    if start < 0 or "<desc>" in text[start:start + 2000]:
+        return text
+    end = text.index(">", start)
+    tag = text[start:end]
+    if "role=" not in tag:
+        tag += ' role="img"'
+    inserted = f"{tag}>\n<title>{_xml(title)}</title>\n<desc>{_xml(description)}</desc>"
+    rest = text[end + 1:]
+    rest = re.sub(r'(<g id="graph0"[^>]*>\s*<title>)[^<]*(</title>)', lambda m: m[1] + _xml(title) + m[2], rest,
+                  count=1)
+    return text[:start] + inserted + rest
 
 
 def dot_available() -> bool:

@@ -216,7 +216,54 @@ def _build(
         g.attr(label=_legend(kinds_seen, color_by, title), labelloc="b", labeljust="l", fontsize="10")
     elif title:
         g.attr(label=html_text(title), labelloc="t", fontsize="12")
-    return g
+    return g.describe(*describe_graph(root, order, names, params, color_by))
+
+
+def describe_graph(root: Value, order: List[Value], names: Dict[Value, str], params: Optional[Set[Value]],
+                   color_by: Optional[str] = None) -> tuple:
+    """A title and a sentence or two saying what a computation graph shows (for screen readers).
+
+    >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
+    >>> y = (x * w).tanh(); y.label = "y"; y.backward()
+    >>> title, desc = describe_graph(y, topological_order(y), node_names(y), {w})
+    >>> title
+    'Computation graph of y'
+    >>> desc.split(". ")[0]
+    'y = -1 is computed from 2 leaves (x = 2, an input; w = -3, a parameter) by 2 operations (1 mul, 1 tanh)'
+    >>> desc.split(". ")[-1]
+    'Gradients: dy/dx = -7.373e-05, dy/dw = 4.915e-05.'
+    """
+    root_name = names[root]
+    leaves = [v for v in order if v.is_leaf and not v.is_constant]
+    constants = sum(1 for v in order if v.is_constant)
+    ops: Dict[str, int] = {}
+    for v in order:
+        if not v.is_leaf and v._fn is not None:
+            ops[v._fn.name] = ops.get(v._fn.name, 0) + 1
+    n_ops = sum(ops.values())
+    if len(leaves) <= 6:
+        what = "; ".join(f"{names[v]} = {fmt(v.data)}, {_article(node_kind(v, params))}" for v in leaves)
+    else:
+        kinds: Dict[str, int] = {}
+        for v in leaves:
+            kinds[node_kind(v, params)] = kinds.get(node_kind(v, params), 0) + 1
+        what = ", ".join(f"{n} {k}s" if n > 1 else f"1 {k}" for k, n in kinds.items())
+    if constants:
+        what += f"; and {constants} constant{'s' if constants > 1 else ''}"
+    top = sorted(ops.items(), key=lambda kv: -kv[1])[:6]
+    op_text = ", ".join(f"{n} {name}" for name, n in top) + (", ..." if len(ops) > 6 else "")
+    desc = (f"{root_name} = {fmt(root.data)} is computed from {len(leaves)} lea{'ves' if len(leaves) != 1 else 'f'}"
+            f" ({what}) by {n_ops} operation{'s' if n_ops != 1 else ''}" + (f" ({op_text})" if op_text else "") +
+            ". Each box shows a value's name, data and grad; arrows run from each value to the operation that uses it.")
+    if color_by is not None:
+        desc += f" Boxes are shaded by {color_by}: blue for positive, red for negative, deeper for larger."
+    if len(leaves) <= 6 and any(_value(v.grad) for v in leaves):
+        desc += " Gradients: " + ", ".join(f"d{root_name}/d{names[v]} = {fmt(_value(v.grad))}" for v in leaves) + "."
+    return f"Computation graph of {root_name}", desc
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 def _legend(kinds: Iterable[str], color_by: Optional[str], title: str = "") -> str:

@@ -248,7 +248,23 @@ def draw_network(
     g.attr(label=html_text(f"MLP {sizes}: edges show the {what}; blue solid positive, red dashed negative, "
                            f"thicker = larger (largest |value| {fmt(scale, digits)}); X0, Z0... are bias units (1)"),
            labelloc="b", fontsize="10")
-    return g
+    acts = sorted({str(getattr(n, "activation", "") or "linear") for layer in layers for n in layer.neurons})
+    widths = [len(layer.neurons) for layer in layers]
+    hidden = f", hidden layer{'s' if len(widths) > 2 else ''} of {', '.join(map(str, widths[:-1]))} units" \
+        if len(widths) > 1 else ""
+    biggest = max(params, key=lambda p: abs(number(p)) if math.isfinite(number(p)) else -1.0)
+    desc = (f"A network with {nin} inputs{hidden} and {widths[-1]} output{'s' if widths[-1] > 1 else ''} "
+            f"({', '.join(acts)} activation{'s' if len(acts) > 1 else ''}). Each of its {n_edges} weights and biases "
+            f"is an edge, blue and solid where the {'weight' if show == 'weight' else 'gradient'} is positive, red "
+            f"and dashed where negative, thicker for larger; {sum(number(p) > 0 for p in params)} are positive and "
+            f"{sum(number(p) < 0 for p in params)} negative"
+            + (f", {sum(number(p) == 0 for p in params)} zero" if any(number(p) == 0 for p in params) else "")
+            + f"; the largest in size is {wnames[biggest]} = "
+            f"{fmt(number(biggest), digits)}.")
+    if activations is not None and xs is not None:
+        desc += (f" For the input ({', '.join(fmt(float(v), digits) for v in xs)}) the output is "
+                 f"{', '.join(fmt(a, digits) for a in activations[-1])}.")
+    return g.describe(f"Network {sizes}" + (" (gradients)" if show == "grad" else ""), desc)
 
 
 def _bias_attrs(name: str) -> Dict[str, str]:

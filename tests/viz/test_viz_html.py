@@ -39,7 +39,11 @@ def test_page_is_self_contained(tmp_path):
         assert "src" not in attrs and "href" not in attrs, (tag, attrs)
         assert tag not in ("link", "iframe", "img", "object", "embed"), tag
     names = [t for t, _ in found]
-    assert names.count("svg") == 1 and names.count("script") == 2 and names.count("style") == 1
+    # the graph, and two swatches of the colour key (drawn inline, hidden from screen readers)
+    svgs = [attrs for t, attrs in found if t == "svg"]
+    assert len(svgs) == 3 and [a.get("aria-hidden") for a in svgs[1:]] == ["true", "true"]
+    assert svgs[0]["role"] == "img"
+    assert names.count("script") == 2 and names.count("style") == 1
     assert "Prev" in page and "Next" in page
 
 
@@ -114,12 +118,15 @@ def test_next_k_times_shows_the_kth_equation_and_highlights_its_node(tmp_path, o
         assert "hl-edge" in classes(page, f"e{order.index(s.node)}_{s.position}")
         assert "hl-op" in classes(page, f"op{order.index(s.node)}")
         assert page.evaluate("document.querySelectorAll('.hl-node').length") == 1
-        assert grad_text(page, parent) == f"grad {fmt(s.parent_grad_after)}"
+        # the grad being updated carries ◀, and ✓ once it is complete
+        mark = (" \u2713" if s.final else "") + " \u25c0"
+        assert grad_text(page, parent) == f"grad {fmt(s.parent_grad_after)}{mark}"
         assert not page.is_visible("#forward")
     assert page.is_disabled("#next")
     # the last frame shows exactly the gradients backward() gives
     for i, v in enumerate(order):
-        assert grad_text(page, f"v{i}") == f"grad {fmt(v.grad)}"
+        mark = " \u2713 \u25c0" if v is steps[-1].parent else " \u2713"
+        assert grad_text(page, f"v{i}") == f"grad {fmt(v.grad)}{mark}"
     assert page.requests == [(tmp_path / "steps.html").resolve().as_uri()]
     assert page.errors == []
 
@@ -144,7 +151,7 @@ def test_arrow_keys_and_home_end(tmp_path, open_page):
     page.keyboard.press("Home")
     assert page.text_content("#counter").startswith("frame 0") and page.text_content("#equation") == ""
     page.click("details summary")  # open the list of steps; a step in it jumps there
-    page.click("#steplist li[data-frame='4']")
+    page.click("#steplist button[data-frame='4']")
     assert page.text_content("#equation") == steps[3].equation(names[y])
     assert page.errors == []
 
