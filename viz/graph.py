@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set
 
 from autograd import Value, topological_order
 
-from ._render import PALETTE, Graph, fmt, html_text, largest, shade, tooltip_text
+from ._render import PALETTE, Graph, clip, fmt, html_text, largest, shade, tooltip_text
 from .steps import node_names
 
 __all__ = ["draw_graph", "node_kind", "KINDS"]
@@ -233,6 +233,7 @@ def describe_graph(root: Value, order: List[Value], names: Dict[Value, str], par
     >>> desc.split(". ")[-1]
     'Gradients: dy/dx = -7.373e-05, dy/dw = 4.915e-05.'
     """
+    names = {v: clip(n, 60) for v, n in names.items()}
     root_name = names[root]
     leaves = [v for v in order if v.is_leaf and not v.is_constant]
     constants = sum(1 for v in order if v.is_constant)
