@@ -42,11 +42,16 @@ def test_neurons_and_layers_match_too():
     assert [v.data for v in la(x)] == [v.data for v in lb(x)]
 
 
-def test_same_printout():
+def test_printouts():
+    """Neurons print as micrograd's do; a whole network prints on one line (micrograd lists every neuron)."""
     random.seed(0)
     ours = MLP(2, [16, 16, 1])
     random.seed(0)
-    assert repr(ours) == repr(micrograd_nn.MLP(2, [16, 16, 1]))
+    theirs = micrograd_nn.MLP(2, [16, 16, 1])
+    assert [repr(n) for layer in ours.layers for n in layer.neurons] == \
+        [repr(n) for layer in theirs.layers for n in layer.neurons]
+    assert repr(ours) == "MLP(2, [16, 16, 1], activation='relu')"
+    assert repr(theirs).startswith("MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ")
 
 
 def test_same_training_steps_give_the_same_losses():
