@@ -58,7 +58,7 @@ def _value(rng: random.Random, level: int) -> float:
 
 
 def _grow(rng: random.Random, level: int) -> Tuple[Tree, List[str]]:
-    names = sorted(rng.sample(NAMES, rng.choice((2, 3) if level < 3 else (2, 3, 3, 4))), key=NAMES.index)
+    names = sorted(rng.sample(NAMES, rng.choice((2, 3) if level < 3 else (3, 3, 4))), key=NAMES.index)
     pool: List[Tree] = [("var", n) for n in names]
     rng.shuffle(pool)
     low, high = OPS[level]
@@ -66,7 +66,10 @@ def _grow(rng: random.Random, level: int) -> Tuple[Tree, List[str]]:
     ops = 0
     forked = False
     numbers = [0]  # how many ops with a number so far (at most two: exercises are about variables)
-    while len(pool) > 1 or ops < target:
+    # Once one tree is left, stop as soon as it is big enough: more ops on top of it would only
+    # wrap it in functions or numbers (tanh(exp(tanh(...))) is no better an exercise).
+    enough = target if level == 1 else low
+    while len(pool) > 1 or ops < enough:
         need = len(pool) - 1  # binary ops still needed to join the pool into one tree
         if level == 3 and not forked and ops >= 1 and ops + need + 2 <= target and rng.random() < 0.6:
             # a node used twice: keep it in the pool and add something made from it
@@ -91,14 +94,17 @@ def _grow(rng: random.Random, level: int) -> Tuple[Tree, List[str]]:
 def _unary(rng: random.Random, level: int, t: Tree, numbers: List[int]) -> Tree:
     """One op on ``t``: a function, a power, or ``t`` with a number."""
     functions = FUNCTIONS[level]
-    with_number = numbers[0] < 2 and not (t[0] == "bin" and "num" in (t[2][0], t[3][0]))
-    if functions and t[0] not in ("call", "pow") and (not with_number or rng.random() < 0.7):  # no tanh(exp(x))
-        f = rng.choice(functions)
+    with_number = numbers[0] < (3 if level == 1 else 2) and not (t[0] == "bin" and "num" in (t[2][0], t[3][0]))
+    depth = _depth(t)
+    allowed = [f for f in functions if depth == 0 or (depth == 1 and t[0] == "bin")]  # at most f(2*g(...))
+    if allowed and (not with_number or rng.random() < 0.7):
+        f = rng.choice(allowed)
         if f == "**":
             return ("pow", rng.choice(("2", "2", "3")), t)
         return ("call", f, t)
-    if not with_number and functions and _depth(t) < 2:
-        return ("call", rng.choice([f for f in functions if f != "**"]), t)
+    if functions and not with_number:  # no numbers left to mix in: a function after all, not the same one twice
+        f = rng.choice([f for f in functions if f != t[1] and not (f == "**" and t[0] == "pow")])
+        return ("pow", "2", t) if f == "**" else ("call", f, t)
     numbers[0] += 1
     op = rng.choice(BINARY[level] if level == 3 else ("+", "-", "*"))
     number = ("num", rng.choice(("2", "3", "0.5") if op == "*" else ("2",) if op == "/" else ("1", "2", "3")))
@@ -106,12 +112,16 @@ def _unary(rng: random.Random, level: int, t: Tree, numbers: List[int]) -> Tree:
 
 
 def _depth(t: Tree) -> int:
-    """How many functions are wrapped directly around each other at the top of ``t``."""
+    """How many functions are wrapped around each other at the top of ``t`` (numbers mixed in or not)."""
     depth = 0
-    while t[0] in ("call", "pow"):
-        depth += 1
-        t = t[2]
-    return depth
+    while True:
+        if t[0] in ("call", "pow"):
+            depth += 1
+            t = t[2]
+        elif t[0] == "bin" and "num" in (t[2][0], t[3][0]):  # 2*tanh(x) is still a tower of functions
+            t = t[3] if t[2][0] == "num" else t[2]
+        else:
+            return depth
 
 
 def _text(t: Tree) -> str:

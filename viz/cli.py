@@ -6,10 +6,13 @@ expression, and demos that train small networks and draw them.
     chainrule graph "tanh(x*w + b)" --at x=2 w=-3 b=6.88 -o neuron.svg
     chainrule steps "tanh(x*w + b)" --at x=2 w=-3 b=6.88 -o steps.html
     chainrule demo xor --out out/
+    chainrule worksheet --students 30 --seed 1 --level 2 --out sheets/
+    chainrule grade sheets/answers.json responses.csv
 
 Exit status: 0 on success, 2 for a bad command line or an expression that is
 refused or cannot be computed, 1 when a file cannot be written or Graphviz is
-missing or fails. ``--json`` writes strict JSON: a gradient that is not finite
+missing or fails (``grade``: 1 when a file cannot be read or a row of the
+responses is malformed; every other row is still graded). ``--json`` writes strict JSON: a gradient that is not finite
 is the string ``"inf"``, ``"-inf"`` or ``"nan"``.
 """
 
@@ -77,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
                f"{', '.join(FUNCTIONS)}. Quote them for the shell; begin with a space or use -- if one "
                "starts with a minus sign.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{graph,steps,demo,serve}")
+    sub = parser.add_subparsers(dest="command", metavar="{graph,steps,demo,serve,worksheet,grade}")
 
     def expression_command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -113,6 +116,21 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0 picks a free one)")
     v.add_argument("--no-browser", action="store_true", help="do not open a browser")
     v.add_argument("--dir", default=None, help="the site's folder (default: build/playground in the checkout)")
+    w = sub.add_parser("worksheet", help="Write one chain-rule worksheet per student, and the answers.",
+                       description="Write a printable page per student (a small graph with empty grad boxes and "
+                                   "the task in words) and DIR/answers.json. The same student number, seed and "
+                                   "level always give the same sheet.")
+    w.add_argument("--students", type=int, required=True, metavar="N", help="how many sheets (students 1..N)")
+    w.add_argument("--seed", type=int, default=0, metavar="S", help="which set of sheets (default 0)")
+    w.add_argument("--level", type=int, choices=(1, 2, 3), default=1,
+                   help="1: + - *; 2: also tanh, exp, sigmoid, relu, **; 3: also a node used twice, /, log")
+    w.add_argument("--out", required=True, metavar="DIR", help="directory to write into")
+    r = sub.add_parser("grade", help="Mark the students' answers to a set of worksheets.",
+                       description="Print one CSV row per student (student, score, wrong answers with the "
+                                   "misconception each one shows). A malformed row is reported by line number "
+                                   "on stderr and skipped; every student is still graded.")
+    r.add_argument("answers", help="the answers.json that chainrule worksheet wrote")
+    r.add_argument("responses", help="a CSV file with the columns student,name,value")
     return parser
 
 
@@ -215,6 +233,32 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worksheet(args: argparse.Namespace) -> int:
+    from .worksheet import write_worksheets
+
+    if args.students < 1:
+        raise UsageError(f"--students must be at least 1, got {args.students}")
+    out = write_worksheets(args.students, seed=args.seed, level=args.level, out=args.out)
+    print(f"wrote {args.students} worksheet{'s' if args.students > 1 else ''} and answers.json to {out}")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    import csv
+
+    from .worksheet import grade, grades_csv
+
+    try:
+        grades, problems = grade(args.answers, args.responses)
+    except OSError as e:
+        print(f"chainrule grade: error: cannot read {e.filename or 'a file'}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    csv.writer(sys.stdout, lineterminator="\n").writerows(grades_csv(grades))
+    for problem in problems:
+        print(f"chainrule grade: {args.responses}, {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the ``chainrule`` command with ``argv`` (default ``sys.argv[1:]``);
     return the exit status.
@@ -235,7 +279,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    run = {"graph": _graph, "steps": _steps, "demo": _demo, "serve": _serve}[args.command]
+    run = {"graph": _graph, "steps": _steps, "demo": _demo, "serve": _serve, "worksheet": _worksheet,
+           "grade": _grade}[args.command]
     try:
         return run(args)
     except (UsageError, ExpressionError) as e:
