@@ -16,7 +16,6 @@ import json
 import math
 import os
 import pathlib
-import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -53,15 +52,11 @@ def _graph_svg(ex: Exercise) -> str:
     order = _check(ex.root, "LR", 200, None, who="worksheet")
     graph = _build(ex.root, order, "LR", None, None, True, 4,
                    grad_text=lambda v: "–" if v.is_constant else "1" if v is ex.root else BLANK)
+    graph.describe(f"The computation graph of L = {ex.expression}",
+                   "One box per value, with its name, its data and an empty grad box; arrows run from the inputs "
+                   "through each operation to L. The table below lists the same boxes.")
     text = svg(graph)
-    text = text[text.index("<svg"):]
-    title = f"The computation graph of L = {ex.expression}"
-    desc = ("One box per value, with its name, its data and an empty grad box; arrows run from the inputs "
-            "through each operation to L. The table below lists the same boxes.")
-    return re.sub(r"<svg\b", '<svg role="img" aria-labelledby="graph-title graph-desc" focusable="false"',
-                  text, count=1).replace(
-        ">", f'><title id="graph-title">{html.escape(title)}</title><desc id="graph-desc">{html.escape(desc)}</desc>',
-        1)
+    return text[text.index("<svg"):]
 
 
 _CSS = """
