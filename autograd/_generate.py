@@ -39,6 +39,8 @@ def generate(rng: random.Random, level: int) -> Tuple[str, Dict[str, float]]:
         tree, names = _grow(rng, level)
         text = _text(tree)
         values = {n: _value(rng, level) for n in names}
+        if not _sensible(tree, values):  # a quick look with floats saves parsing most bad draws
+            continue
         try:
             ex = Exercise(text, values, level=level)
         except (ExpressionError, ArithmeticError, ValueError):
@@ -122,6 +124,43 @@ def _depth(t: Tree) -> int:
             t = t[3] if t[2][0] == "num" else t[2]
         else:
             return depth
+
+
+_F = {"tanh": math.tanh, "exp": math.exp, "log": math.log, "relu": lambda x: max(x, 0.0),
+      "sigmoid": lambda x: 1.0 / (1.0 + math.exp(-x))}
+
+
+def _sensible(t: Tree, values: Dict[str, float]) -> bool:
+    """Whether every value of ``t`` stays where :func:`acceptable` wants it (its gradients aside)."""
+    def value(t: Tree) -> float:
+        kind = t[0]
+        if kind == "var":
+            return values[t[1]]
+        if kind == "num":
+            return float(t[1])
+        x = value(t[2])
+        if kind == "pow":
+            out = x ** int(t[1])
+        elif kind == "call":
+            f = t[1]
+            if ((f == "tanh" and abs(x) > 3) or (f == "sigmoid" and abs(x) > 5) or (f == "exp" and x > 3)
+                    or (f == "relu" and abs(x) < 0.1) or (f == "log" and x < 0.1)):
+                raise ArithmeticError
+            out = _F[f](x)
+        else:
+            y = value(t[3])
+            if t[1] == "/" and abs(y) < 0.2:
+                raise ArithmeticError
+            out = x + y if t[1] == "+" else x - y if t[1] == "-" else x * y if t[1] == "*" else x / y
+        if abs(out) > 50:
+            raise ArithmeticError
+        return out
+
+    try:
+        value(t)
+    except ArithmeticError:
+        return False
+    return True
 
 
 def _text(t: Tree) -> str:

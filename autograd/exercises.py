@@ -191,7 +191,7 @@ class Exercise:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                 raise ValueError(f"Exercise(): the value of {name!r} must be a finite number, got {v!r}")
             clean[name] = float(v)
-        root, leaves = evaluate(expression, clean, share=True)
+        root, leaves = evaluate(expression, clean, label_width=0, share=True)
         if not leaves:
             raise ValueError(f"Exercise(): the expression {expression!r} has no variables to differentiate by")
         order = _forward(root)

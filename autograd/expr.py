@@ -192,7 +192,7 @@ def evaluate(text: str, values: Mapping[str, float], label_width: int = 24, *, s
     its name). Numbers are folded together where no variable is involved;
     a number next to a variable becomes a constant of the graph. Each
     intermediate Value is labelled with its source text (``x*w``) when that is
-    at most ``label_width`` characters; the result is left unlabelled. Overflow and
+    at most ``label_width`` characters (0: no labels); the result is left unlabelled. Overflow and
     domain errors (``log`` of a negative, ``9**9**9``, ...) are an
     :class:`ExpressionError`. With ``share=True`` a subexpression written more
     than once is computed once: one node used twice, as it would be drawn by hand.
@@ -239,7 +239,8 @@ def evaluate(text: str, values: Mapping[str, float], label_width: int = 24, *, s
         data = result.data if isinstance(result, Value) else result
         if not math.isfinite(data):
             raise ExpressionError(f"{_segment(text, node)} overflows: its value is {data!r}")
-        if isinstance(result, Value) and not result.is_leaf and node is not tree.body and not result.label:
+        if (label_width > 0 and isinstance(result, Value) and not result.is_leaf and node is not tree.body
+                and not result.label):
             seg = ast.get_source_segment(text, node) or ""
             if 0 < len(seg) <= label_width:
                 result.label = " ".join(seg.split())
