@@ -3,6 +3,8 @@
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
 import { instance as vizInstance } from "./vendor/viz/viz.js";
 import { setupExpression } from "./expression.js";
+import { setupNetwork } from "./network.js";
+import { setupExercises } from "./exercises.js";
 
 const status = document.getElementById("status");
 
@@ -49,6 +51,8 @@ async function main() {
     const [py, viz] = await Promise.all([loadPython(), vizInstance()]);
     const app = { py, viz };
     setupExpression(app);
+    setupNetwork(app);
+    setupExercises(app);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     status.textContent = `Ready: chainrule is running in this page (loaded in ${seconds} s).`;
     document.body.dataset.ready = "true";

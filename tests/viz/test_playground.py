@@ -82,6 +82,79 @@ def test_expression_tab_is_accessible(visit):
     assert visit.errors == [] and visit.blocked == []
 
 
+def test_ten_training_steps_lower_the_loss_shown(visit):
+    page = visit.page
+    page.click("[data-testid=tab-network]")
+    page.wait_for_selector("[data-testid=loss]:not(:empty)")
+    first = float(page.get_attribute("[data-testid=loss]", "data-value"))
+    assert page.text_content("[data-testid=step-number]") == "0"
+    for k in range(1, 11):
+        page.click("[data-testid=train-step]")
+        page.wait_for_function(f"document.querySelector('[data-testid=step-number]').textContent === '{k}'")
+    after = float(page.get_attribute("[data-testid=loss]", "data-value"))
+    assert after < first
+    # the same run in Python: the same losses (the page ran this very code)
+    from viz.playground import Trainer
+
+    trainer = Trainer()
+    expected = trainer.train(10)["losses"]
+    assert math.isclose(after, expected[-1], rel_tol=1e-9)
+    assert math.isclose(first, trainer.history[0]["loss"], rel_tol=1e-9)
+    # the picture: a heat map, a loss curve with 11 points, the network drawn by Graphviz
+    assert page.locator("[data-testid=network] svg g.unit").count() == 8 + 8 + 1
+    # replay: the time slider goes back to step 0 and shows its loss again
+    page.focus("[data-testid=time]")
+    page.keyboard.press("Home")
+    page.wait_for_function("document.querySelector('#net-time-out').textContent === '0'")
+    assert float(page.get_attribute("[data-testid=loss]", "data-value")) == first
+    assert page.text_content("[data-testid=step-number]") == "10"
+    # a unit, by keyboard: its backward step
+    page.focus("[data-testid=network] g.unit")
+    page.keyboard.press("Enter")
+    assert "arrives" in page.text_content("[data-testid=unit-step]")
+    assert visit.errors == [] and visit.blocked == []
+
+
+def test_network_tab_is_accessible(visit):
+    from a11y import assert_accessible
+
+    page = visit.page
+    page.click("[data-testid=tab-network]")
+    page.wait_for_selector("[data-testid=loss]:not(:empty)")
+    assert_accessible(page)
+
+
+def test_an_exercise_answered_right_is_marked_right(visit):
+    from autograd.exercises import make_exercise
+
+    page = visit.page
+    page.click("[data-testid=tab-exercises]")
+    page.wait_for_selector("[data-testid=exercise-task]:not(:empty)")
+    seed = int(page.get_attribute("body", "data-exercise-seed"))
+    exercise = make_exercise(seed, level=1)
+    assert page.text_content("[data-testid=exercise-task]") == exercise.task()
+    names = list(exercise.answers())
+    wrong_name = names[0]
+    for name, grad in exercise.answers().items():  # rounded as a student would
+        value = -grad if name == wrong_name and grad else grad
+        page.fill(f"[data-testid=exercise-answer-{name}]", f"{value:.4g}")
+    page.click("[data-testid=exercise-check]")
+    page.wait_for_selector("[data-testid=exercise-feedback][data-correct]")
+    text = page.text_content("[data-testid=exercise-feedback]")
+    if exercise.answers()[wrong_name]:
+        assert page.get_attribute("[data-testid=exercise-feedback]", "data-correct") == "false"
+        assert "sign" in text  # diagnosed, not just marked wrong
+    for name, grad in exercise.answers().items():
+        page.fill(f"[data-testid=exercise-answer-{name}]", f"{grad:.4g}")
+    page.click("[data-testid=exercise-check]")
+    page.wait_for_selector("[data-testid=exercise-feedback][data-correct=true]")
+    assert page.text_content("[data-testid=exercise-feedback]").startswith(f"All {len(names)} right.")
+    from a11y import assert_accessible
+
+    assert_accessible(page)
+    assert visit.errors == [] and visit.blocked == []
+
+
 def test_chainrule_serve_serves_the_site_on_localhost(playground_url, tmp_path):
     import subprocess
     import sys

@@ -1,0 +1,104 @@
+"""The Python behind the playground's page, checked against independent references."""
+
+import json
+import math
+
+import pytest
+
+from nn import losses, train_step
+from viz.playground import Trainer, api, expression_view
+from viz.playground._health import layer_health, unit_warnings
+from viz.playground.practice import check, new_exercise
+
+
+def test_expression_gradients_match_pytorch():
+    torch = pytest.importorskip("torch")
+    view = expression_view("tanh(x*w + b) * exp(x/4) - relu(b - w)**2", "x=2 w=-3 b=6.88")
+    at = {"x": 2.0, "w": -3.0, "b": 6.88}
+    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in at.items()}
+    out = torch.tanh(t["x"] * t["w"] + t["b"]) * torch.exp(t["x"] / 4) - torch.relu(t["b"] - t["w"]) ** 2
+    out.backward()
+    assert math.isclose(view["value"], out.item(), rel_tol=1e-14)
+    for leaf in view["leaves"]:
+        assert math.isclose(leaf["grad"], t[leaf["name"]].grad.item(), rel_tol=1e-13), leaf["name"]
+
+
+def test_expression_view_defaults_missing_values_and_reports_errors():
+    view = expression_view("x*y", "x=3")
+    assert [(leaf["name"], leaf["data"], leaf["grad"]) for leaf in view["leaves"]] == [("x", 3.0, 1.0), ("y", 1.0, 3.0)]
+    assert expression_view("log(x)", "x=-1") == {"ok": False,
+                                                 "error": "log(x) cannot be computed: log() needs a positive input, "
+                                                          "got -1.0"}
+    assert expression_view("x", "x=abc")["error"] == "values: x must be a number, got 'abc'"
+    assert expression_view("x.__class__", "")["ok"] is False
+
+
+def test_api_speaks_json_only():
+    reply = json.loads(api.call("expression", json.dumps({"text": "abs(x)", "values": "x=0"})))
+    assert reply["leaves"][0]["grad"] == 0.0  # PyTorch's convention at the kink
+    assert json.loads(api.call("expression", "[1]"))["ok"] is False
+    assert json.loads(api.call("train", json.dumps({"steps": 0})))["ok"] is False
+
+
+@pytest.mark.parametrize("loss", ["mse", "hinge", "bce_logits"])
+def test_a_trainer_step_is_nn_train_step(loss):
+    """Replaying each sample's recorded tape gives nn.train_step's gradients (summed in another order)."""
+    trainer = Trainer(dataset="moons", hidden=[4, 3], loss=loss, batch_size=100, seed=3)
+    rows = trainer.rows
+    X = [r[:2] for r in rows]
+    y = [trainer.labels[int(r[2])] for r in rows]
+    reference = Trainer(dataset="moons", hidden=[4, 3], loss=loss, batch_size=100, seed=3)
+    before, _ = train_step(reference.model, X, y, losses.get(loss), reference.optimizer)
+    assert math.isclose(trainer.history[0]["loss"], before, rel_tol=1e-12)
+    trainer.train(1)
+    grads = trainer.history[1]["grads"]
+    for g, p in zip(grads, reference.params):
+        assert math.isclose(g, p.grad, rel_tol=1e-9, abs_tol=1e-15)
+    for a, b in zip(trainer.params, reference.params):
+        assert math.isclose(a.data, b.data, rel_tol=1e-12, abs_tol=1e-15)
+
+
+def test_replay_restores_every_step_exactly():
+    trainer = Trainer(hidden=[3], seed=2)
+    trainer.train(5)
+    weights = [p.data for p in trainer.params]
+    assert trainer.view(2)["loss"] == trainer.history[2]["loss"]
+    assert [p.data for p in trainer.params] == weights  # looking back changes nothing
+    with pytest.raises(ValueError, match="step must be from 0 to 5"):
+        trainer.view(6)
+
+
+def test_dead_relu_and_saturated_units_are_found():
+    trainer = Trainer(hidden=[3], activation="relu", seed=0)
+    first = trainer.model.layers[0].neurons
+    first[1].b.data = -100.0  # this unit's pre-activation is negative on every point: dead
+    view = trainer.train(1)  # and no step brings it back
+    dead = [w for w in view["warnings"] if w["kind"] == "dead"]
+    assert [w["unit"] for w in dead] == ["n0_1"] and dead[0]["name"] == "Z2"
+    tanh = Trainer(hidden=[2], activation="tanh", seed=0)
+    tanh.model.layers[0].neurons[0].b.data = 10.0  # tanh(10 + small) = 0.99999...: saturated
+    kinds = [(w["unit"], w["kind"]) for w in tanh.train(1)["warnings"]]
+    assert ("n0_0", "saturated") in kinds and ("n0_1", "saturated") not in kinds
+    assert unit_warnings(tanh.model, "sigmoid", [[[0.5, 0.99], [0.995, 0.999]]])[0]["unit"] == "n0_1"
+
+
+def test_vanishing_and_exploding_layers():
+    model = Trainer(hidden=[2]).model  # 2 layers: 6 + 3 parameters
+    health = layer_health(model, [1e-8] * 6 + [1.0] * 3)
+    assert [layer["status"] for layer in health["layers"]] == ["vanishing", "ok"]
+    health = layer_health(model, [0.5] * 6 + [2e3] * 3)
+    assert [layer["status"] for layer in health["layers"]] == ["ok", "exploding"]
+    assert math.isclose(health["layers"][1]["grad_rms"], 2e3)
+
+
+def test_exercise_feedback_names_the_misconception():
+    exercise, view = new_exercise(seed=11, level=1)
+    right = exercise.answers()
+    flipped = {name: str(-g) for name, g in right.items()}
+    reply = check(exercise, flipped)
+    assert reply["correct"] is False
+    wrong = [r for r in reply["results"].values() if not r["correct"]]
+    assert wrong and all(r["misconception"] == "sign" for r in wrong if r["misconception"])
+    blank = check(exercise, {name: "" for name in right})
+    assert all(r["missing"] for r in blank["results"].values())
+    assert view["task"] == exercise.task()
