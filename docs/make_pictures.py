@@ -290,6 +290,20 @@ def torch_xor_step():
     return draw_network(MLP.from_torch(net), x=[0.0, 0.0])
 
 
+# --- four-ways.md -------------------------------------------------------------------------------
+
+def neuron_of_w1(w1):
+    """The neuron of chain-rule.md as a function of its weight w1 alone (x1 = 2, x2 = 0, w2 = 1)."""
+    return (2.0 * w1 + 0.0 * 1.0 + 6.8813735870195432).tanh()
+
+
+@figure("four-ways-step-size")
+def four_ways_step_size(path):
+    from viz import plot_step_size_errors
+
+    return plot_step_size_errors(neuron_of_w1, -3.0, path, title="Finite differences of the neuron: do/dw1")
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 def write(names=None) -> None:

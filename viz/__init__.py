@@ -5,7 +5,7 @@
 - :func:`backprop_steps` — the backward pass as data, one :class:`Step` per edge;
 - :func:`save_backprop_html` — one self-contained page that steps through backprop;
 - :func:`show_steps` — the same page inline in Jupyter (and a ``Value`` shows its graph there);
-- :func:`plot_loss`, :func:`plot_decision_boundary` — SVG plots (needs matplotlib);
+- :func:`plot_loss`, :func:`plot_decision_boundary`, :func:`plot_step_size_errors` — plots (needs matplotlib);
 - the ``chainrule`` command (:mod:`viz.cli`).
 
 Rendering needs Graphviz's ``dot``; without it, rendering raises
@@ -24,6 +24,7 @@ from .graph import draw_graph, node_kind
 from .html import backprop_html, save_backprop_html
 from .inline import StepThrough, show_steps
 from .network import draw_network, unit_names, weight_names
+from .derivatives import plot_step_size_errors
 from .plots import plot_decision_boundary, plot_loss
 from .steps import Step, backprop_steps, local_rule, node_names
 
@@ -38,6 +39,7 @@ __all__ = [
     "backprop_html",
     "plot_loss",
     "plot_decision_boundary",
+    "plot_step_size_errors",
     "node_kind",
     "node_names",
     "local_rule",
