@@ -12,23 +12,21 @@ so a step page or the playground can show either order of the chain rule.
 
     dn/dx = ∂n/∂s · ds/dx + ∂n/∂b · db/dx = 1.0 · 2.0 + 1.0 · 0.0 = 2.0
 
-It is what ``explain(root, mode="forward", wrt=x)`` prints.
+(:mod:`autograd.forward_explain`); it is what ``explain(root, mode="forward", wrt=x)`` prints.
+:func:`forward_steps_data` gives the steps as JSON-ready records for pages.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Tuple
 
 from . import notation
 from .engine import topological_order
+from .forward_explain import _base, _check, _finish, _not_in_graph, _numbers, _Term, _times
 from .value import Value
 
-__all__ = ["ForwardStep", "forward_steps", "explain_forward"]
-
-#: How far forward mode may stray from the backward pass (relative) before it is called a bug.
-TOLERANCE = 1e-9
+__all__ = ["ForwardStep", "forward_steps", "forward_steps_data"]
 
 
 @dataclass(frozen=True)
@@ -124,92 +122,7 @@ class ForwardStep:
         return _finish(text, format)
 
 
-def _base(format: str) -> str:
-    if format not in notation.FORMATS:
-        raise ValueError(f"forward steps: format must be one of {', '.join(map(repr, notation.FORMATS))}, "
-                         f"got {format!r}")
-    return "latex" if format == "latex" else "text"
-
-
-def _finish(text: str, format: str) -> str:
-    return notation.render(text, format) if format in ("html", "markdown") else text
-
-
-def _times(base: str) -> str:
-    return r" \cdot " if base == "latex" else f" {notation.DOT} "
-
-
-class _Term:
-    """One input's share of a node's tangent: ``∂node/∂input · dinput/dx``."""
-
-    __slots__ = ("node", "position", "local", "tangent")
-
-    def __init__(self, node: Value, position: int, local: float, tangent: float) -> None:
-        self.node, self.position, self.local, self.tangent = node, position, local, tangent
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(notation.MINUS, "-"))
-    except ValueError:
-        return False
-    return True
-
-
-def _factor(text: str, base: str) -> str:
-    """A formula or number as a factor: bracketed when it is negative, a condition, or a sum
-    outside any brackets (``(1 − tanh(n)²)``, but ``2·(x − 1)`` as it is)."""
-    if text.startswith(("-", notation.MINUS)) or " if " in text or r"\text" in text or _sum_outside(text):
-        return f"\\left({text}\\right)" if base == "latex" else f"({text})"
-    return text
-
-
-def _sum_outside(text: str) -> bool:
-    depth = 0
-    for i, c in enumerate(text):
-        if c in "({":
-            depth += 1
-        elif c in ")}":
-            depth -= 1
-        elif depth == 0 and c in ("+", "-", notation.MINUS) and 0 < i < len(text) - 1 \
-                and text[i - 1] == " " and text[i + 1] == " ":
-            return True
-    return False
-
-
-def _numbers(terms: List[_Term], table: Any, root: Value, digits: int) -> List[str]:
-    """After the symbols: the formulas with the tangents' numbers (when a formula says more than
-    its number), then the numbers, then the sum."""
-    base = table.format
-    times = _times(base)
-    plus = " + "
-    tangents = [_factor(notation.number(t.tangent, digits, base), base) for t in terms]
-    values = [notation.number(t.local, digits, base) for t in terms]
-    rules = []
-    for t, v in zip(terms, values):
-        rule = notation.formula(t.node, t.position, base, root=root)
-        rules.append(v if not rule or _is_number(rule) else rule)
-    parts = []
-    if rules != values:
-        parts.append(plus.join(f"{_factor(r, base)}{times}{tg}" for r, tg in zip(rules, tangents)))
-    parts.append(plus.join(f"{_factor(v, base) if i else v}{times}{tg}"
-                           for i, (v, tg) in enumerate(zip(values, tangents))))
-    total = 0.0
-    for i, t in enumerate(terms):  # added up as forward mode adds them
-        total = t.local * t.tangent if i == 0 else total + t.local * t.tangent
-    parts.append(notation.number(total, digits, base))
-    return parts
-
-
 # --- the steps ----------------------------------------------------------------------------------
-
-def _check(who: str, root: Any, wrt: Any) -> None:
-    if not isinstance(root, Value):
-        raise TypeError(f"{who}() needs a Value, got {type(root).__name__}: {root!r}")
-    if not isinstance(wrt, Value):
-        raise TypeError(f"{who}() wrt must be a Value in the graph (forward mode follows one input), "
-                        f"got {type(wrt).__name__}: {wrt!r}")
-
 
 def forward_steps(root: Value, wrt: Value) -> List[ForwardStep]:
     r"""Forward mode from ``wrt`` to ``root``, one :class:`ForwardStep` per edge, in the order
@@ -269,102 +182,59 @@ def forward_steps(root: Value, wrt: Value) -> List[ForwardStep]:
     ]
 
 
-def _not_in_graph(who: str, root: Value, wrt: Value) -> str:
-    shown = repr(wrt.label) if wrt.label else repr(wrt)
-    return f"{who}(): wrt={shown} is not in the graph of {notation.node_names(root)[root]}; it does not depend on it"
+def forward_steps_data(root: Value, wrt: Value, digits: int = 4) -> Dict[str, Any]:
+    r"""The forward pass from ``wrt`` as JSON-ready data, for a step page or the playground.
 
+    Node ids are ``v<i>``, ``i`` being the node's place in
+    :func:`~autograd.topological_order` (the ids ``draw_graph`` and the backprop
+    step page use); edges are ``e<i>_<position>``, op boxes ``op<i>``. Every
+    text is already written in the shared notation; ``...Full`` numbers are
+    ``repr`` of the float. ``tangents`` holds every leaf's starting tangent
+    (``wrt``: 1, others: 0); each step then completes a node's tangent edge by edge.
 
-# --- in words ------------------------------------------------------------------------------------
-
-FORMATS = notation.FORMATS
-
-
-def explain_forward(root: Value, wrt: Value, format: str = "text", digits: int = 4) -> str:
-    r"""Forward mode from ``wrt`` in words: the tangent of every node, inputs first.
-
-    ``wrt``'s tangent is 1 and every other input's 0; each computed node
-    ``n`` then gets ``dn/dx = Σ ∂n/∂s · ds/dx`` over its inputs ``s``, formula
-    first, then numbers, then the sum. The last line checks the root's tangent
-    against the gradient the backward pass gives ``wrt`` (a disagreement beyond
-    ``1e-9`` relative raises ``ArithmeticError``). Formats as
-    :mod:`autograd.notation`: ``"text"``, ``"markdown"`` (a table), ``"html"``,
-    ``"latex"`` (an ``align*``). ``explain(root, mode="forward", wrt=x)`` calls this.
-
-    >>> x = Value(2.0, label="x"); w = Value(3.0, label="w")
-    >>> h = x * w; h.label = "h"
-    >>> L = h + x; L.label = "L"
-    >>> print(explain_forward(L, x))
-    forward mode from x: dx/dx = 1, every other input 0; then, inputs first, dn/dx = Σ ∂n/∂s · ds/dx
-    dx/dx = 1.0
-    dw/dx = 0.0
-    dh/dx = ∂h/∂x · dx/dx + ∂h/∂w · dw/dx = w · 1.0 + x · 0.0 = 3.0 · 1.0 + 2.0 · 0.0 = 3.0
-    dL/dx = ∂L/∂h · dh/dx + ∂L/∂x · dx/dx = 1.0 · 3.0 + 1.0 · 1.0 = 4.0
-    dL/dx = 4.0, the gradient backward() gives x
+    >>> x = Value(1.0, label="x"); w = Value(-0.5, label="w")
+    >>> y = (x * w).tanh(); y.label = "y"
+    >>> data = forward_steps_data(y, x)
+    >>> data["wrt"], data["wrtId"], data["tangents"], len(data["steps"])
+    ('x', 'v0', {'v0': '1.0', 'v1': '0.0'}, 3)
+    >>> step = data["steps"][-1]
+    >>> step["node"], step["parent"], step["edge"], step["tangent"], step["final"]
+    ('v3', 'v2', 'e3_0', '-0.3932', True)
+    >>> step["equation"]
+    'dy/dx += ∂y/∂(x·w) · d(x·w)/dx = (1 − tanh(x·w)²) · (-0.5) = 0.7864 · (-0.5) = -0.3932'
     """
-    _check("explain_forward", root, wrt)
-    base = _base(format)
+    steps = forward_steps(root, wrt)
     order = topological_order(root)
-    if wrt not in set(order):
-        raise ValueError(_not_in_graph("explain", root, wrt))
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"explain() digits must be an int from 1 to 17, got {digits!r}")
-    graph = notation.GraphNames(root)
-    table = graph.table(base)
-    X = table.arg(wrt)
-    times = _times(base)
-    tangent: Dict[Value, float] = {}
-    rows: List[Tuple[str, str]] = []  # (left-hand side, right-hand side)
-    for node in order:
-        if node.is_constant:
-            continue
-        lhs = notation.total(table.arg(node), X, base)
-        parents = node.parents
-        if node is wrt or not parents:
-            tangent[node] = 1.0 if node is wrt else 0.0
-            rows.append((lhs, notation.number(tangent[node], digits, base)))
-            continue
-        locals_ = node.local_derivatives()
-        terms = [_Term(node, i, locals_[i], tangent[p]) for i, p in enumerate(parents) if not p.is_constant]
-        symbols = " + ".join(notation.local(table.arg(node), table.arg(parents[t.position]), base) + times
-                             + notation.total(table.arg(parents[t.position]), X, base) for t in terms)
-        numbers = _numbers(terms, table, root, digits)
-        total = 0.0
-        for i, t in enumerate(terms):
-            total = t.local * t.tangent if i == 0 else total + t.local * t.tangent
-        tangent[node] = total
-        rows.append((lhs, " = ".join([symbols] + numbers)))
-    expected = _backward_gradient(root, wrt)
-    _agree(tangent[root], expected, table.name(root), table.name(wrt))
-    R = table.arg(root)
-    ends = (f"{notation.total(R, X, base)} = {notation.number(tangent[root], digits, base)}, "
-            f"the gradient backward() gives {table.name(wrt)}")
-    head = (f"forward mode from {table.name(wrt)}: {notation.total(X, X, base)} = 1, every other input 0; "
-            f"then, inputs first, {notation.total('n', X, base)} = Σ {notation.local('n', 's', base)}{times}"
-            f"{notation.total('s', X, base)}")
-    if base == "latex":
-        body = " \\\\\n".join(f"{lhs} &= {rhs}" for lhs, rhs in rows)
-        return f"\\begin{{align*}}\n{body}\n\\end{{align*}}"
-    if format == "markdown":
-        lines = [notation.render(head, "markdown"), "", "| node | tangent |", "|---|---|"]
-        lines += [f"| {notation.render(lhs, 'markdown')} | {notation.render(rhs, 'markdown')} |" for lhs, rhs in rows]
-        return "\n".join(lines + ["", notation.render(ends, "markdown")])
-    lines = [head] + [f"{lhs} = {rhs}" for lhs, rhs in rows] + [ends]
-    return "\n".join(_finish(line, format) for line in lines)
+    index = {v: i for i, v in enumerate(order)}
+    names = notation.node_names(root)
+    return {
+        "root": f"v{index[root]}",
+        "rootName": names[root],
+        "wrt": names[wrt],
+        "wrtId": f"v{index[wrt]}",
+        "tangents": {f"v{index[v]}": notation.number(1.0 if v is wrt else 0.0, digits)
+                     for v in order if v.is_leaf and not v.is_constant},
+        "steps": [_record(s, index, digits) for s in steps],
+    }
 
 
-def _backward_gradient(root: Value, wrt: Value) -> float:
-    from .engine import backprop
-
-    g = backprop(root).get(wrt, 0.0)
-    return float(getattr(g, "data", g))
-
-
-def _agree(ours: float, expected: float, root_name: str, wrt_name: str) -> None:
-    if ours == expected or (math.isnan(ours) and math.isnan(expected)):
-        return
-    if math.isfinite(ours) and math.isfinite(expected) and abs(ours - expected) <= TOLERANCE * max(
-            abs(expected), abs(ours), 1e-300):
-        return
-    raise ArithmeticError(
-        f"explain(): forward mode gives d{root_name}/d{wrt_name} = {ours!r} but the backward pass gives "
-        f"{expected!r}; the chain rule says they must agree, so this is a bug in the op table or the engine")
+def _record(s: ForwardStep, index: Dict[Value, int], digits: int) -> Dict[str, Any]:
+    i = index[s.node]
+    return {
+        "node": f"v{i}",
+        "parent": f"v{index[s.parent]}",
+        "op": f"op{i}",
+        "edge": f"e{i}_{s.position}",
+        "tangent": notation.number(s.tangent_after, digits),
+        "tangentFull": repr(s.tangent_after),
+        "local": notation.number(s.local, digits),
+        "localFull": repr(s.local),
+        "first": s.first,
+        "final": s.final,
+        "head": (f"Step {s.index + 1}: from {s.parent_name} forward through the {s.node.op} "
+                 f"that makes {s.node_name}"),
+        "symbolic": s.symbolic(),
+        "equation": s.equation(digits),
+        "equationFull": s.equation(17),
+        "result": s.result(digits),
+    }

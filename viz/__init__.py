@@ -20,11 +20,11 @@ Rendering needs Graphviz's ``dot``; without it, rendering raises
 """
 
 from ._render import Graph, GraphvizError, GraphvizNotFound, dot_available
+from .derivatives import plot_step_size_errors
 from .graph import draw_graph, node_kind
 from .html import backprop_html, save_backprop_html
 from .inline import StepThrough, show_steps
 from .network import draw_network, unit_names, weight_names
-from .derivatives import plot_step_size_errors
 from .plots import plot_decision_boundary, plot_loss
 from .steps import Step, backprop_steps, local_rule, node_names
 

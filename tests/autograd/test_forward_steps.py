@@ -8,7 +8,8 @@ import math
 import pytest
 
 from autograd import Value, backprop_steps, notation, tangents, topological_order
-from autograd.forward_steps import explain_forward, forward_steps
+from autograd.forward_explain import explain_forward, explain_mode
+from autograd.forward_steps import forward_steps, forward_steps_data
 
 
 def neuron():
@@ -112,3 +113,25 @@ def test_bad_arguments():
         explain_forward(x * 2, x, format="rtf")
     with pytest.raises(ValueError, match=r"digits must be an int from 1 to 17, got 0"):
         explain_forward(x * 2, x, digits=0)
+
+
+def test_page_data_uses_the_ids_of_the_pictures_and_is_json():
+    import json
+
+    o, (x1, x2, w1, w2, b) = neuron()
+    data = forward_steps_data(o, w1)
+    order = topological_order(o)
+    assert data["wrtId"] == f"v{order.index(w1)}" and data["root"] == f"v{order.index(o)}"
+    assert data["tangents"] == {f"v{order.index(v)}": ("1.0" if v is w1 else "0.0") for v in (x1, w1, x2, w2, b)}
+    steps = forward_steps(o, w1)
+    assert [r["equation"] for r in data["steps"]] == [s.equation() for s in steps]
+    assert [float(r["tangentFull"]) for r in data["steps"]] == [s.tangent_after for s in steps]
+    assert data["steps"][-1]["head"] == "Step 9: from n forward through the tanh that makes o"
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_explain_mode_needs_wrt():
+    o, (x1, *_) = neuron()
+    with pytest.raises(ValueError, match=r"explain\(mode='forward'\) needs wrt="):
+        explain_mode(o, None, "text", 4, 1000)
+    assert explain_mode(o, x1, "text", 4, 1000) == explain_forward(o, x1)
