@@ -95,7 +95,11 @@ class Result:
 
     @property
     def misconception(self) -> Optional[str]:
-        """The most specific misconception that gives the student's number, or None."""
+        """The most specific misconception that gives the student's number, or None.
+
+        >>> Exercise.from_expression("x/y", x=3, y=2).check({"x": 0.5, "y": 0.75}).results["y"].misconception
+        'quotient-sign'
+        """
         return self.misconceptions[0] if self.misconceptions else None
 
     def __str__(self) -> str:
@@ -129,7 +133,11 @@ class Feedback:
 
     @property
     def score(self) -> Tuple[int, int]:
-        """(right answers, answers asked for)."""
+        """(right answers, answers asked for).
+
+        >>> Exercise.from_expression("x*y", x=2, y=3).check({"x": 3, "y": 3}).score
+        (1, 2)
+        """
         return sum(r.correct for r in self.results.values()), len(self.results)
 
     def __str__(self) -> str:
@@ -240,17 +248,29 @@ class Exercise:
 
     @property
     def variables(self) -> List[str]:
-        """The variables' names, in the order of ``values``."""
+        """The variables' names, in the order of ``values``.
+
+        >>> Exercise.from_expression("x*w + b", w=-3, x=2, b=1).variables
+        ['w', 'x', 'b']
+        """
         return list(self.values)
 
     @property
     def definitions(self) -> Dict[str, str]:
-        """Each computed node's name and how it is made from the others, forward order."""
+        """Each computed node's name and how it is made from the others, forward order.
+
+        >>> Exercise.from_expression("(x + 1)**2", x=0.5).definitions
+        {'h1': 'x + 1', 'L': 'h1²'}
+        """
         return {v.label: _definition(v, self.root) for v in _forward(self.root) if not v.is_leaf}
 
     @property
     def ops(self) -> int:
-        """How many ops the graph has (its computed nodes)."""
+        """How many ops the graph has (its computed nodes; a subexpression written twice counts once).
+
+        >>> Exercise.from_expression("tanh(x*y) + (x*y)**2", x=1, y=2).ops
+        4
+        """
         return sum(1 for v in _forward(self.root) if not v.is_leaf)
 
     def task(self) -> str:
@@ -264,12 +284,20 @@ class Exercise:
         return f"L = {self.expression}, at {at}. Find {wanted}."
 
     def answers(self) -> Dict[str, float]:
-        """The right answer for each variable: its name and dL/dvariable."""
+        """The right answer for each variable: its name and dL/dvariable.
+
+        >>> Exercise.from_expression("x*x + y", x=3, y=1).answers()
+        {'x': 6.0, 'y': 1.0}
+        """
         right = self._pass.right
         return {n: right[self._pass.index[self.nodes[n]]] for n in self.values}
 
     def gradients(self) -> Dict[str, float]:
-        """dL/dnode for every named node: the variables, ``h1``, ... and ``L`` itself (1)."""
+        """dL/dnode for every named node: the variables, ``h1``, ... and ``L`` itself (1).
+
+        >>> Exercise.from_expression("(x*y)**2", x=1, y=2).gradients()
+        {'x': 8.0, 'y': 4.0, 'h1': 4.0, 'L': 1.0}
+        """
         right = self._pass.right
         return {n: right[self._pass.index[v]] for n, v in self.nodes.items()}
 

@@ -187,7 +187,13 @@ class GraphPass:
             self.below[i] = frozenset([i]).union(*[self.below[j] for j in inputs])
 
     def run(self, wrong: Wrong) -> List[float]:
-        """Every node's gradient (in ``nodes`` order) by the backward pass with ``wrong``'s rule."""
+        """Every node's gradient (in ``nodes`` order) by the backward pass with ``wrong``'s rule.
+
+        >>> x = Value(3.0, label="x")
+        >>> g = GraphPass(x * x)
+        >>> g.run(Wrong("")), g.run(g.everywhere("no-accumulate"))     # L, x: right, then one use of x only
+        ([1.0, 6.0], [1.0, 3.0])
+        """
         grads = [0.0] * len(self.nodes)
         got = [False] * len(self.nodes)
         if self.nodes:
@@ -205,7 +211,12 @@ class GraphPass:
         return grads
 
     def wrong_local(self, k: int, name: str) -> Optional[float]:
-        """The local derivative misconception ``name`` takes on edge ``k`` (None where it does not apply)."""
+        """The local derivative misconception ``name`` takes on edge ``k`` (None where it does not apply).
+
+        >>> g = GraphPass(Value(0.5).tanh())
+        >>> g.wrong_local(0, "tanh-input"), g.wrong_local(0, "product-swap")
+        (0.75, None)
+        """
         m = MISCONCEPTIONS[name]
         i, _, position = self.edges[k]
         node = self.nodes[i]
@@ -220,7 +231,11 @@ class GraphPass:
         return None if value is None or not math.isfinite(value) else float(value)
 
     def wrongs(self) -> List[Wrong]:
-        """Every wrong pass to try: each misconception at each place it applies, then everywhere at once."""
+        """Every wrong pass to try: each misconception at each place it applies, then everywhere at once.
+
+        >>> [(w.misconception, w.sites) for w in GraphPass(Value(2.0) ** 3).wrongs()]
+        [('sign', ()), ('no-upstream', (0,)), ('power-rule', (0,))]
+        """
         out: List[Wrong] = [Wrong("sign", seed=-1.0)]
         edges = range(len(self.edges))
         out += [Wrong("no-upstream", (k,), raw=frozenset([k])) for k in edges]
@@ -245,7 +260,13 @@ class GraphPass:
         return out
 
     def everywhere(self, name: str) -> Wrong:
-        """Misconception ``name`` applied at every place it can apply (the right pass where it cannot)."""
+        """Misconception ``name`` applied at every place it can apply (the right pass where it cannot).
+
+        >>> x = Value(2.0)
+        >>> g = GraphPass(x / (x + 1))
+        >>> g.run(g.everywhere("quotient-sign"))[-1] > g.right[-1]      # dL/dx with the + sign
+        True
+        """
         if name not in MISCONCEPTIONS:
             raise ValueError(f"unknown misconception {name!r}; the catalogue has {', '.join(MISCONCEPTIONS)}")
         if name == "sign":
@@ -260,7 +281,13 @@ class GraphPass:
         return Wrong(name, tuple(wrong), local=wrong)
 
     def first_site(self, wrong: Wrong, node: int) -> Optional[int]:
-        """The first edge (in the pass's order) where ``wrong`` changes the chain down to ``node``."""
+        """The first edge (in the pass's order) where ``wrong`` changes the chain down to ``node``.
+
+        >>> x, y = Value(2.0, label="x"), Value(5.0, label="y")
+        >>> g = GraphPass(x * y)
+        >>> g.first_site(g.everywhere("product-swap"), g.index[y]), g.edges[1]   # the edge L -> y
+        (1, (0, 2, 1))
+        """
         for k in wrong.sites:
             if node in self.below[self.edges[k][1]]:
                 return k
