@@ -93,7 +93,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 lint: install
-	$(BIN)/ruff check autograd nn viz tests benchmarks docs
+	$(BIN)/ruff check autograd nn viz tests benchmarks docs playground
 	$(BIN)/mypy
 
 clean:

@@ -85,7 +85,7 @@ def main() -> None:
             for batch in ("10", "100"):
                 page.select_option("[data-testid=net-batch]", batch)  # a new 2-8-8-1 network
                 page.wait_for_function("document.querySelector('[data-testid=step-number]').textContent === '0'")
-                for k in range(1, 21):
+                for _ in range(20):
                     page.click("[data-testid=train-step]")
                 page.wait_for_function("document.querySelector('[data-testid=step-number]').textContent === '20'")
                 steps.append((batch, float(page.evaluate("window.playgroundTimings.stepMs"))))
