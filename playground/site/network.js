@@ -134,8 +134,8 @@ export function setupNetwork({ py, viz }) {
     $("net-unit").textContent = [reply.head, ...reply.lines].join("\n");
   }
 
-  function step() {
-    const reply = py("train", { steps: 1 });
+  function step(count = 1) {
+    const reply = py("train", { steps: count });
     if (!reply.ok) { stop(); return fail(reply); }
     stepTimes.push(reply.step_ms);
     if (stepTimes.length > 20) stepTimes.shift();
@@ -151,7 +151,10 @@ export function setupNetwork({ py, viz }) {
 
   function loop() {
     if (!playing) return;
-    if (!step()) return;
+    // as many steps per frame as fit in about 100 ms of training, then one picture
+    const ms = window.playgroundTimings.stepMs;
+    const count = Number.isFinite(ms) && ms > 0 ? Math.max(1, Math.min(25, Math.floor(100 / ms))) : 1;
+    if (!step(count)) return;
     setTimeout(loop, 0);
   }
 

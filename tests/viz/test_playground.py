@@ -115,6 +115,22 @@ def test_ten_training_steps_lower_the_loss_shown(visit):
     assert visit.errors == [] and visit.blocked == []
 
 
+def test_play_runs_until_paused(visit):
+    page = visit.page
+    page.click("[data-testid=tab-network]")
+    page.wait_for_selector("[data-testid=loss]:not(:empty)")
+    start = int(page.text_content("[data-testid=step-number]"))
+    page.click("[data-testid=play]")
+    assert page.get_attribute("[data-testid=play]", "aria-pressed") == "true"
+    page.wait_for_function(f"+document.querySelector('[data-testid=step-number]').textContent >= {start + 3}")
+    page.click("[data-testid=play]")  # pause
+    assert page.get_attribute("[data-testid=play]", "aria-pressed") == "false"
+    stopped = page.text_content("[data-testid=step-number]")
+    page.wait_for_timeout(500)
+    assert page.text_content("[data-testid=step-number]") == stopped
+    assert visit.errors == [] and visit.blocked == []
+
+
 def test_network_tab_is_accessible(visit):
     from a11y import assert_accessible
 
