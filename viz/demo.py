@@ -10,7 +10,6 @@ curve), ``boundary.svg`` (the decision boundary, for classification) and
 
 from __future__ import annotations
 
-import html
 import pathlib
 import sys
 import time
@@ -19,9 +18,11 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple,
 
 from autograd import Value
 
+from ._render import fmt
 from .graph import draw_graph
 from .html import save_backprop_html
 from .network import draw_network, weight_names
+from .pages import Figure, Section, describe_svg_file, write_index, write_viewer
 from .plots import plot_decision_boundary, plot_loss
 
 __all__ = ["DEMOS", "run_demo", "run_demos"]
@@ -91,10 +92,12 @@ DEMOS: Dict[str, Demo] = {
     "xor-by-hand": Demo("xor-by-hand", "the XOR tutorial's 2-3-1 network: identity activations, every weight 1, "
                         "per-sample gradient descent with learning rate 0.1 on the XOR truth table",
                         _xor_tutorial, _half_squared_error, epochs=40, lr=0.1, batch_size=1, threshold=0.5,
-                        notes=["On sample (0, 0) the network outputs 4 (Z1 = Z2 = Z3 = 1, D0 = 4), as the tutorial "
-                               "computes.",
-                               "The loss is ½(y − t)², so dL/dD0 = y − t = 4: the tutorial's delta (t − y = −4) "
-                               "with the sign of a gradient. Gradient descent then moves W10 to 1 − 0.1·4 = 0.6.",
+                        notes=["The tutorial works sample (0, 0) by hand: the network outputs 4 (Z1 = Z2 = Z3 = 1, "
+                               "D0 = 4), so with the loss ½(y − t)², dL/dD0 = y − t = 4, the tutorial's delta "
+                               "(t − y = −4) with the sign of a gradient; gradient descent then moves W10 to "
+                               "1 − 0.1·4 = 0.6.",
+                               "The pictures below backpropagate sample (1, 1), where no input is 0, so no step "
+                               "multiplies by 0: Z1 = Z2 = Z3 = 3, D0 = 10 and dL/dD0 = 10 − 0 = 10.",
                                "A network with identity activations is linear, so it cannot learn XOR: the loss "
                                "levels off and every prediction tends to 0.5."]),
     "house-prices": Demo("house-prices", "house prices (regression, 3 features) with a 3-8-1 tanh network",
@@ -145,14 +148,17 @@ def run_demo(
     for note in demo.notes:
         print(f"   {note}", file=stream)
 
-    # Before training: one sample's loss, backpropagated, drawn three ways.
-    loss = _sample_loss(demo, model, X[0], y[0])
+    # Before training: one sample's loss, backpropagated, drawn three ways. The sample is the first
+    # with no input equal to 0, so no step of the backward pass multiplies by 0.
+    k = informative_sample(X)
+    sample = "(" + ", ".join(fmt(float(v), 3) for v in X[k]) + ")"
+    loss = _sample_loss(demo, model, X[k], y[k])
     model.zero_grad()
     loss.backward()
     files["graph"] = _write_svg(draw_graph(loss, params=model.parameters(), color_by="grad"), folder / "graph.svg")
     files["steps"] = save_backprop_html(loss, folder / "steps.html", params=model.parameters(), max_nodes=1000,
-                                        title=f"{name}: backprop of the loss on sample {list(X[0])} (before training)")
-    files["network_start"] = _write_svg(draw_network(model, show="grad", x=X[0]), folder / "network_start.svg")
+                                        title=f"{name}: backprop of the loss on sample {sample} (before training)")
+    files["network_start"] = _write_svg(draw_network(model, show="grad", x=X[k]), folder / "network_start.svg")
     model.zero_grad()
 
     start = time.perf_counter()
@@ -162,12 +168,23 @@ def run_demo(
     acc = f", accuracy {history.accuracy[-1]:.0%}" if demo.classify and history.accuracy else ""
     print(f"   trained {len(history.loss)} epochs in {seconds:.1f} s: loss {history.loss[-1]:.4g}{acc}", file=stream)
 
-    files["network"] = _write_svg(draw_network(model, x=X[0]), folder / "network.svg")
+    files["network"] = _write_svg(draw_network(model, x=X[k]), folder / "network.svg")
     if len(history.loss) > 1:
-        files["loss"] = plot_loss(history, folder / "loss.svg", title=f"{name}: training loss")
+        files["loss"] = describe_svg_file(
+            plot_loss(history, folder / "loss.svg", title=f"{name}: training loss"), f"{name}: training loss",
+            f"The loss per epoch falls from {fmt(history.loss[0])} after epoch 1 to {fmt(history.loss[-1])} after "
+            f"epoch {len(history.loss)}." if history.loss[-1] < history.loss[0] else
+            f"The loss per epoch goes from {fmt(history.loss[0])} after epoch 1 to {fmt(history.loss[-1])} after "
+            f"epoch {len(history.loss)}.")
     if demo.classify:
-        files["boundary"] = plot_decision_boundary(model, X, y, folder / "boundary.svg", resolution=60,
-                                                   threshold=demo.threshold, title=f"{name}: decision boundary")
+        accuracy = f" It classifies {history.accuracy[-1]:.0%} of the {len(X)} training points correctly." \
+            if history.accuracy else ""
+        files["boundary"] = describe_svg_file(
+            plot_decision_boundary(model, X, y, folder / "boundary.svg", resolution=60,
+                                   threshold=demo.threshold, title=f"{name}: decision boundary"),
+            f"{name}: decision boundary",
+            f"The plane of the two inputs, shaded by the trained network's score, with the {len(X)} training "
+            f"points marked by class and the line where the prediction changes class.{accuracy}")
     for kind, path in files.items():
         print(f"   {kind:<13} {path}", file=stream)
     return files
@@ -207,25 +224,26 @@ _CAPTIONS = {
 }
 
 
+def informative_sample(X: Sequence[Sequence[float]]) -> int:
+    """The index of the first row of ``X`` with no zero in it (else the row with the fewest zeros):
+    the sample whose backward pass shows the most, since no step multiplies by 0.
+
+    >>> informative_sample([[0, 0], [0, 1], [1, 0], [1, 1]])
+    3
+    >>> informative_sample([[0, 0], [0, 2.5]])
+    1
+    """
+    zeros = [sum(1 for v in row if float(v) == 0.0) for row in X]
+    return zeros.index(min(zeros)) if zeros else 0
+
+
 def _index(out: pathlib.Path, results: Dict[str, Dict[str, pathlib.Path]]) -> pathlib.Path:
-    parts = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>chainrule demos</title>'
-             "<style>body{font-family:Helvetica,Arial,sans-serif;margin:1em 2em}img{max-width:100%;"
-             "border:1px solid #eee}figure{margin:1em 0}</style></head><body><h1>chainrule demos</h1>"]
+    sections = []
     for name, files in results.items():
-        parts.append(f"<h2>{html.escape(name)}</h2><p>{html.escape(DEMOS[name].about)}</p>")
-        for note in DEMOS[name].notes:
-            parts.append(f"<p>{html.escape(note)}</p>")
-        for kind in ("network_start", "graph", "steps", "network", "loss", "boundary"):
-            if kind not in files:
-                continue
-            rel = html.escape(files[kind].relative_to(out).as_posix())
-            caption = html.escape(_CAPTIONS[kind])
-            if kind == "steps":
-                parts.append(f'<p><a href="{rel}">Step through backprop</a> — {caption}.</p>')
-            else:
-                parts.append(f'<figure><img src="{rel}" alt="{caption}"><figcaption>{caption}'
-                             "</figcaption></figure>")
-    parts.append("</body></html>")
-    path = out / "index.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path
+        figures = []
+        for kind in ("network_start", "graph", "network", "loss", "boundary"):
+            if kind in files:
+                figures.append(Figure(files[kind], _CAPTIONS[kind], write_viewer(files[kind])))
+        sections.append(Section(name, DEMOS[name].about, list(DEMOS[name].notes), figures, files.get("steps"),
+                                _CAPTIONS["steps"]))
+    return write_index(out, sections)

@@ -196,11 +196,12 @@ def test_demo_xor_tutorial_end_to_end(tmp_path, capsys):
     for name in ("graph.svg", "network.svg", "network_start.svg", "loss.svg", "boundary.svg"):
         parse((folder / name).read_bytes())
     network = all_text(parse((folder / "network_start.svg").read_bytes()))
-    assert "grad W10 = 4" in network and "grad V03 = 4" in network  # dL/dD0 = 4 on sample (0, 0)
+    # the pictures use sample (1, 1), where no input is 0: Z1 = Z2 = Z3 = 3, D0 = 10, dL/dD0 = 10 - 0 = 10
+    assert "grad W10 = 10" in network and "grad V03 = 30" in network  # dL/dV03 = dL/dD0 · Z3 = 10 · 3
     graph = all_text(parse((folder / "graph.svg").read_bytes()))
-    assert "W10" in graph and "V00" in graph and "data 8" in graph  # L = ½ (4 - 0)²
+    assert "W10" in graph and "V00" in graph and "data 50" in graph  # L = ½ (10 - 0)²
     page = (folder / "steps.html").read_text(encoding="utf-8")
-    assert "dL/dW10 += 1 × 4 = 4" in page and "http" not in page
+    assert "dL/dW10 += 1 × 10 = 10" in page and "http" not in page
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'src="xor-by-hand/network.svg"' in index and 'href="xor-by-hand/steps.html"' in index
     assert "trained 3 epochs" in out and str(tmp_path.resolve()) in out
