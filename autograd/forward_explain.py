@@ -190,7 +190,12 @@ def explain_forward(root: Value, wrt: Value, format: str = "text", digits: int =
 
 
 def explain_mode(root: Value, wrt: Optional[Value], format: str, digits: int, max_paths: int) -> str:
-    """``explain``'s entry for ``mode="forward"`` (``max_paths`` is for the reverse mode's paths)."""
+    """``explain``'s entry for ``mode="forward"`` (``max_paths`` is for the reverse mode's paths).
+
+    >>> x = Value(3.0, label="x")
+    >>> print(explain_mode(x * x, x, "text", 4, 1000).splitlines()[-1])
+    dL/dx = 6.0, the gradient backward() gives x
+    """
     if wrt is None:
         raise ValueError("explain(mode='forward') needs wrt=, the input forward mode follows "
                          "(forward mode finds the derivative with respect to one input per pass)")

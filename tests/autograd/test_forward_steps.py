@@ -135,3 +135,20 @@ def test_explain_mode_needs_wrt():
     with pytest.raises(ValueError, match=r"explain\(mode='forward'\) needs wrt="):
         explain_mode(o, None, "text", 4, 1000)
     assert explain_mode(o, x1, "text", 4, 1000) == explain_forward(o, x1)
+
+
+def test_forward_mode_and_its_steps_need_only_the_standard_library():
+    # the playground imports these under Pyodide, where only the standard library is there
+    import subprocess
+    import sys
+
+    code = ("import sys, autograd; from autograd import Value; "
+            "from autograd.forward_steps import forward_steps_data; from autograd.forward_explain import explain_forward; "
+            "x = Value(1.0, label='x'); y = (x * x).tanh(); "
+            "autograd.jvp(lambda a: a.sin(), (1.0,), (1.0,)); autograd.hessian(lambda a, b: a * b)(1.0, 2.0); "
+            "autograd.count_evaluations(y); forward_steps_data(y, x); explain_forward(y, x, format='latex'); "
+            "autograd.step_size_errors(lambda a: a.exp(), 1.0); "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('viz', 'nn', 'graphviz', 'numpy', 'torch', 'sympy', 'matplotlib')); print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
