@@ -143,7 +143,8 @@ def test_forward_mode_and_its_steps_need_only_the_standard_library():
     import sys
 
     code = ("import sys, autograd; from autograd import Value; "
-            "from autograd.forward_steps import forward_steps_data; from autograd.forward_explain import explain_forward; "
+            "from autograd.forward_steps import forward_steps_data; "
+            "from autograd.forward_explain import explain_forward; "
             "x = Value(1.0, label='x'); y = (x * x).tanh(); "
             "autograd.jvp(lambda a: a.sin(), (1.0,), (1.0,)); autograd.hessian(lambda a, b: a * b)(1.0, 2.0); "
             "autograd.count_evaluations(y); forward_steps_data(y, x); explain_forward(y, x, format='latex'); "
