@@ -224,3 +224,18 @@ def test_every_misconception_is_diagnosed_on_random_exercises(level):
                 2: {"sign", "no-upstream", "product-swap", "tanh-input", "sigmoid-input", "power-rule"},
                 3: set(MISCONCEPTIONS)}[level]
     assert {name for name, n in shown.items() if n} >= expected, shown
+
+
+def test_misconceptions_are_diagnosed_in_every_box_of_a_worksheet():
+    # a student who fills in every box (h1, h2, ... too) with one mistake made throughout
+    for level in (1, 2, 3):
+        for seed in range(15):
+            ex = make_exercise(seed, level)
+            right = ex.gradients()
+            for name in MISCONCEPTIONS:
+                wrong = ex.mistaken(name)
+                feedback = ex.check(wrong)
+                for n, r in feedback.results.items():
+                    assert r.correct == close(wrong[n], right[n])
+                    if not r.correct:
+                        assert name in r.misconceptions, (ex, name, n)
