@@ -18,6 +18,7 @@ from .explain import explain
 from .forward import hessian, jacobian, jvp, tangents
 from .functional import grad, gradcheck
 from .mode import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
+from .nary import logsumexp, softmax, sum
 from .numeric import finite_difference, step_size_errors
 from .steps import Step, backprop_steps
 from .symbolic import to_sympy
@@ -65,6 +66,9 @@ __all__ = [
     "finite_difference",
     "step_size_errors",
     "to_sympy",
+    "sum",
+    "softmax",
+    "logsumexp",
 ]
 
 __version__ = "0.1.0"

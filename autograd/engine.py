@@ -17,6 +17,9 @@ from typing import Any, Dict, List, Optional
 from .errors import AnomalyError
 from .mode import current
 
+#: The ``_b`` of a node of an n-ary op, whose ``_a`` is the tuple of its inputs.
+MANY: Any = type("Many", (), {"__repr__": lambda self: "MANY", "__slots__": ()})()
+
 __all__ = ["topological_order", "backward_order", "graph_order", "backprop", "backward", "chain_rule", "describe"]
 
 
@@ -86,6 +89,12 @@ def _depth_first(root: Any, first_input_first: bool, constants: bool) -> List[An
                 order.append(node)
             continue
         expanded.add(node)
+        if node._b is MANY:  # an n-ary op: push its inputs so the first comes out first
+            inputs = node._a
+            for p in (reversed(inputs) if first_input_first else inputs):
+                if p not in expanded:
+                    stack.append(p)
+            continue
         if constants:
             inputs = node.parents  # numbers become constant Values, for good
             a = inputs[0] if inputs else None
@@ -136,6 +145,9 @@ def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) ->
         elif type(a) is float:  # 2 * x
             _, db = node._fn.local(node.data, a, b.data)
             b.grad += db * g
+        elif b is MANY:  # an n-ary op: a is the tuple of its inputs
+            for p, d in zip(a, node._fn.local(node.data, *[p.data for p in a])):
+                p.grad += d * g
         else:
             da, db = node._fn.local(node.data, a.data, b.data)
             a.grad += da * g

@@ -17,6 +17,7 @@ import math
 from typing import Any, Dict, List, Optional, Tuple
 
 from .engine import topological_order
+from .ops import VARIADIC
 from .steps import Step, _d, backprop_steps, node_names
 from .value import Value
 
@@ -45,6 +46,9 @@ def _expression(node: Value, names: Dict[Value, str], digits: int) -> str:
     args = [names[p] for p in node.parents]
     if fn is None or not args:
         return ""
+    if fn.arity == VARIADIC:  # sum(a, b, c), softmax(a, b, c)[1]
+        index = "" if fn.param is None else f"[{fn.param}]"
+        return f"{fn.name}({', '.join(args)}){index}"
     if len(args) == 2:
         return f"{args[0]} {fn.symbol} {args[1]}"
     if fn.name == "pow":

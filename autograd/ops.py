@@ -29,10 +29,11 @@ import operator
 from functools import lru_cache
 from typing import Any, Dict, Tuple
 
+from .ops_nary import LOGSUMEXP, SUM, softmax_floats, softmax_op, softmax_ops
 from .oprow import VARIADIC, Family, Op, Refuse, _bind_message
 
 __all__ = ["Op", "Refuse", "Family", "OPS", "FAMILIES", "CONSTANT", "VARIADIC", "pow_const", "leaky_relu_op",
-           "functions"]
+           "functions", "SUM", "LOGSUMEXP", "softmax_op", "softmax_ops", "softmax_floats"]
 
 # --- helpers that work on a float or on a Value -----------------------------------
 
@@ -234,6 +235,7 @@ RELU = Op("relu", "relu", 1, _relu_fwd, lambda out, x: (1.0 if x > 0 else 0.0,),
           code=("(1.0 if {a} > 0 else 0.0)",), np_forward=lambda np, x: np.where(x > 0, x, 0.0),
           np_local=lambda np, out, x: ((x > 0).astype(float),))
 SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),), ("sigmoid({A})",),
+              code=("SIGMOID({a})",),  # SIGMOID: the sigmoid row's forward (autograd.tapegen.INLINE_NAMES)
               np_forward=lambda np, x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
               np_local=lambda np, out, x: (_np_sigmoid(np, x),))
 SIN = Op("sin", "sin", 1, _sin_fwd, lambda out, x: (_cos(x),), ("cos({A})",), refuse=(_SIN_DOMAIN,),
@@ -294,7 +296,7 @@ def leaky_relu_op(slope: float) -> Op:
 
 #: Every fixed op by name.
 OPS: Dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, TANH,
-                                             SIGMOID, RELU, SOFTPLUS, SIN, COS, ABS)}
+                                             SIGMOID, RELU, SOFTPLUS, SIN, COS, ABS, SUM, LOGSUMEXP)}
 
 #: The parametrised ops: ``x ** 3`` (a number exponent) and ``leaky_relu(x, slope)``.
 FAMILIES: Dict[str, Family] = {

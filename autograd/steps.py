@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional
 
 from . import notation
 from .engine import backward_order, topological_order
+from .ops import VARIADIC
 from .value import Value
 
 __all__ = ["Step", "backprop_steps", "node_names", "local_rule", "fmt"]
@@ -169,7 +170,13 @@ def local_rule(node: Value, position: int, names: Optional[Dict[Value, str]] = N
     """
     fn = node._fn
     parents = node.parents
-    if fn is None or not parents or position >= len(fn.formula):
+    if fn is None or not parents or not fn.formula:
+        return ""
+    if fn.arity == VARIADIC:  # one rule for every input; softmax's own input (position = param) has its own
+        template = fn.formula[0] if len(fn.formula) == 1 or position == fn.param else fn.formula[1]
+    elif position < len(fn.formula):
+        template = fn.formula[position]
+    else:
         return ""
     names = names if names is not None else node_names(node)
 
@@ -181,8 +188,10 @@ def local_rule(node: Value, position: int, names: Optional[Dict[Value, str]] = N
         "A": names.get(parents[0], "?"),
         "b": name(parents[1]) if len(parents) > 1 else "",
         "o": name(node),
+        "x": name(parents[position]),
+        "j": str(position),
     }
-    formula = fn.formula[position].format(**fields)
+    formula = template.format(**fields)
     return f"d{_d(names.get(node, '?'))}/d{_d(names.get(parents[position], '?'))} = {formula}"
 
 

@@ -7,7 +7,7 @@ import operator
 from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from . import engine, ops
-from .engine import check_forward
+from .engine import MANY, check_forward
 from .mode import current
 from .views import find_view
 
@@ -46,8 +46,9 @@ class Value:
     ``< <= > >=`` compare ``data``.
     """
 
-    # A node has at most two inputs (every op is unary or binary): ``_a`` and
-    # ``_b`` hold them, None where absent. Two slots instead of a tuple keep a
+    # A node of a unary or binary op keeps its inputs in ``_a`` and ``_b``,
+    # None where absent; a node of an n-ary op (``autograd.sum``, ``softmax``,
+    # ``logsumexp``) keeps the tuple of its inputs in ``_a`` and ``MANY`` in ``_b``. Two slots instead of a tuple keep a
     # node small and halve the objects the garbage collector has to track. A
     # plain number in an expression (the 2 in ``x * 2``) stays a float in its
     # slot until someone asks for ``parents``, which turns it into a constant
@@ -98,9 +99,11 @@ class Value:
         a = self._a
         if a is None:
             return ()
+        b = self._b
+        if b is MANY:  # an n-ary op (autograd.sum, softmax, ...): its inputs, as one tuple
+            return a
         if type(a) is float:
             a = self._a = _constant(a)
-        b = self._b
         if b is None:
             return (a,)
         if type(b) is float:
@@ -232,6 +235,28 @@ class Value:
 
     __abs__ = abs
 
+    def sum(self, *others: Operand) -> Value:
+        """``self + others[0] + ...`` as one node: ``autograd.sum([self, *others])``.
+
+        >>> s = Value(1.0).sum(2, Value(3.5))
+        >>> s.data, s.op, len(s.parents)
+        (6.5, 'sum', 3)
+        """
+        from .nary import sum as total
+
+        return total([self, *others])
+
+    def logsumexp(self, *others: Operand) -> Value:
+        """``log(exp(self) + exp(others[0]) + ...)`` as one node, computed stably:
+        ``autograd.logsumexp([self, *others])``.
+
+        >>> round(Value(0.0).logsumexp(0.0).data, 6)
+        0.693147
+        """
+        from .nary import logsumexp
+
+        return logsumexp([self, *others])
+
     def __neg__(self) -> Value:
         return _unary(ops.NEG, self)
 
@@ -316,6 +341,24 @@ def _unary(fn: ops.Op, x: Value) -> Value:
 
 def _binary(fn: ops.Op, a: Value, b: Value) -> Value:
     return _node(fn.forward(a.data, b.data), fn, a, b)
+
+
+def _many(fn: ops.Op, data: float, inputs: Tuple[Value, ...]) -> Value:
+    """A node of an n-ary op, its inputs one tuple (shared by the outputs of one softmax)."""
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    mode = current()
+    if mode.grad_enabled:
+        out._a = inputs
+        out._b = MANY
+        out._fn = fn
+    else:
+        out._a = out._b = out._fn = None
+    if mode.anomaly:
+        check_forward(out, fn, inputs)
+    return out
 
 
 def _constant(x: Any) -> Value:

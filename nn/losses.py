@@ -24,7 +24,8 @@ import math
 import numbers
 from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, Union
 
-from autograd import Value
+from autograd import Value, logsumexp
+from autograd.ops import LOGSUMEXP
 
 __all__ = [
     "mse", "binary_cross_entropy", "bce_with_logits", "hinge", "cross_entropy", "l2", "get", "LOSSES",
@@ -210,11 +211,9 @@ def _one_ce(scores: Any, target: Any) -> Any:
     if not _is_seq(scores) or len(scores) == 0:
         raise ValueError(f"{who} needs a list of class scores for each sample, got {scores!r}")
     t = _class_index(who, target, len(scores))
-    m = max(s.data if isinstance(s, Value) else s for s in scores)  # shift: exp never overflows
-    exps = [(s - m).exp() if isinstance(s, Value) else math.exp(s - m) for s in scores]
-    total = _total(exps)
-    log_total = total.log() if isinstance(total, Value) else math.log(total)
-    return log_total - (scores[t] - m)
+    if any(isinstance(s, Value) for s in scores):
+        return logsumexp(scores) - scores[t]  # one node, computed stably (no exp overflows)
+    return LOGSUMEXP.forward(*[float(s) for s in scores]) - scores[t]
 
 
 def cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
@@ -223,7 +222,8 @@ def cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
 
     ``outputs`` are raw class scores (a linear last layer): one list for one
     sample with an int ``targets``, or a list of lists with a list of ints.
-    The largest score is subtracted before ``exp``, so huge scores are fine.
+    ``logsumexp`` is one node that takes the largest score out before ``exp``,
+    so huge scores are fine.
     The gradient for each score is ``softmax - one_hot(target)``.
 
     >>> from autograd import Value

@@ -6,6 +6,7 @@ import re
 from typing import Any, Callable, Dict, Iterable, List, Optional, Set
 
 from autograd import Value, topological_order
+from autograd.ops import VARIADIC
 
 from ._render import PALETTE, Graph, clip, fmt, html_text, largest, shade, tooltip_text
 from .steps import node_names
@@ -164,6 +165,7 @@ def _build(
     if color_by is not None:
         scale = largest(_value(v.grad if color_by == "grad" else v.data) for v in order)
     kinds_seen: List[str] = []
+    shared_ops: Dict[int, str] = {}  # id of a softmax's inputs -> the op node drawn for it
     for i, v in enumerate(order):
         kind = node_kind(v, params)
         if kind not in kinds_seen:
@@ -200,6 +202,13 @@ def _build(
         if v.is_leaf or v._fn is None:
             continue
         fn = v._fn
+        if fn.arity == VARIADIC and fn.param is not None:
+            # softmax: its outputs share one tuple of inputs and are drawn from one op node
+            drawn = shared_ops.get(id(v._a))
+            if drawn is not None:
+                g.edge(drawn, f"v{i}", id=f"e{i}", label=str(fn.param), fontcolor="#777777")
+                continue
+            shared_ops[id(v._a)] = f"op{i}"
         # The op row says what to write; inputs that cannot be swapped get their edges labelled a, b, ...
         symbol = fn.label
         ordered = len(v.parents) > 1 and not fn.commutative
@@ -211,7 +220,9 @@ def _build(
         for k, parent in enumerate(v.parents):
             extra = {"label": chr(ord("a") + k), "fontcolor": "#777777"} if ordered else {}
             g.edge(f"v{index[parent]}", f"op{i}", id=f"e{i}_{k}", **extra)
-        g.edge(f"op{i}", f"v{i}", id=f"e{i}")
+        nth = fn.arity == VARIADIC and fn.param is not None  # output [param] of a softmax
+        out_label = {"label": str(fn.param), "fontcolor": "#777777"} if nth else {}
+        g.edge(f"op{i}", f"v{i}", id=f"e{i}", **out_label)
     if legend:
         g.attr(label=_legend(kinds_seen, color_by, title), labelloc="b", labeljust="l", fontsize="10")
     elif title:

@@ -24,6 +24,7 @@ torch.set_num_threads(1)  # scalars gain nothing from threads, and the suite run
 
 import torch.nn.functional as F  # noqa: E402
 
+import autograd  # noqa: E402
 from autograd import Value, grad  # noqa: E402
 
 Point = Tuple[float, ...]
@@ -130,10 +131,29 @@ ROWS: List[OpRow] = [
     _row("x**0.5", lambda x: x ** 0.5, lambda x: x ** 0.5, (1e-2, 10), edges=[(0.0,)]),
     _row("x**-1", lambda x: x ** -1, lambda x: x ** -1, (0.1, 10)),
     _row("x**-1.5", lambda x: x ** -1.5, lambda x: x ** -1.5, (0.1, 10)),
+    # n-ary ops: one node for any number of inputs
+    _row("sum", lambda x, y, z: autograd.sum([x, y, z]), lambda x, y, z: x + y + z, (-10, 10), (-10, 10), (-10, 10)),
+    _row("sum_number", lambda x, y, z: autograd.sum([x * y, 2.5, z]), lambda x, y, z: x * y + 2.5 + z,
+         (-5, 5), (-5, 5), (-5, 5)),
+    _row("logsumexp", lambda x, y, z: autograd.logsumexp([x, y, z]),
+         lambda x, y, z: torch.logsumexp(torch.stack([x, y, z]), 0), (-30, 30), (-30, 30), (-30, 30),
+         kinks=[(0.0, 0.0, 0.0), (2.0, 2.0, -1.0)], edges=[(1000.0, 0.0, -1000.0), (-800.0, -800.0, -801.0)]),
+    _row("softmax3[0]", lambda x, y, z: autograd.softmax([x, y, z])[0],
+         lambda x, y, z: torch.softmax(torch.stack([x, y, z]), 0)[0], (-20, 20), (-20, 20), (-20, 20),
+         kinks=[(0.0, 0.0, 0.0)], edges=[(1000.0, 0.0, -1000.0)]),
+    _row("softmax3[2]", lambda x, y, z: autograd.softmax([x, y, z])[2],
+         lambda x, y, z: torch.softmax(torch.stack([x, y, z]), 0)[2], (-20, 20), (-20, 20), (-20, 20),
+         kinks=[(1.0, 1.0, 1.0)]),
+    _row("softmax3 weighted",
+         lambda x, y, z: autograd.sum([s * (k + 1) for k, s in enumerate(autograd.softmax([x, y, z]))]),
+         lambda x, y, z: (torch.softmax(torch.stack([x, y, z]), 0) * torch.tensor([1.0, 2.0, 3.0],
+                                                                                 dtype=torch.float64)).sum(),
+         (-10, 10), (-10, 10), (-10, 10)),
 ]
 
 UNARY = [row for row in ROWS if row.arity == 1]
 BINARY = [row for row in ROWS if row.arity == 2]
+NARY = [row for row in ROWS if row.arity > 2]
 
 
 def row_ids(rows: Sequence[OpRow]) -> List[str]:

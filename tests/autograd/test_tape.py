@@ -5,8 +5,9 @@ import random
 
 import pytest
 
-from autograd import Tape, Value, compile
-from autograd.tape import _code_cache
+import autograd
+from autograd import Tape, Value, compile, ops
+from autograd.tapegen import CHUNK, INLINE_FORWARD, INLINE_LOCALS, INLINE_NAMES, _code_cache
 
 
 def mlp_loss(params, xs, ys):
@@ -140,14 +141,11 @@ def test_repr():
     assert repr(compile(x * x + 1)) == "<Tape of 4 nodes, 1 leaves>"
 
 
-@pytest.mark.parametrize("name", sorted(__import__("autograd.tape", fromlist=["INLINE_LOCALS"]).INLINE_LOCALS))
+@pytest.mark.parametrize("name", sorted(INLINE_LOCALS))
 def test_inlined_local_derivatives_are_the_op_tables_bit_for_bit(name):
-    from autograd import ops
-    from autograd.tape import INLINE_LOCALS
-
     op = ops.OPS[name]
     rng = random.Random(name)
-    points = [0.0, -0.0, 1.0, -1.0, 1e-300, -3.5, 2.0 ** 60] + [rng.uniform(-5, 5) for _ in range(200)]
+    points = [0.0, -0.0, 1.0, -1.0, 1e-300, -3.5, 2.0 ** 60, 800.0, -800.0] + [rng.uniform(-5, 5) for _ in range(200)]
     for a in points:
         for b in (rng.uniform(-3, 3), 0.0, -2.0) if op.arity == 2 else (None,):
             args = (a,) if b is None else (a, b)
@@ -156,7 +154,73 @@ def test_inlined_local_derivatives_are_the_op_tables_bit_for_bit(name):
             except (ValueError, ZeroDivisionError, OverflowError):
                 continue
             want = op.local(out, *args)
-            env = {"o": out, "a": a, "b": b}
+            env = {"o": out, "a": a, "b": b, **INLINE_NAMES}
             got = tuple(eval(e.format(o="o", a="a", b="b"), {}, env) for e in INLINE_LOCALS[name])
             assert [math.copysign(1, x) for x in got] == [math.copysign(1, x) for x in want]
             assert got == want, (name, args)
+
+
+@pytest.mark.parametrize("rule", sorted(INLINE_FORWARD, key=lambda f: f.__name__), ids=lambda f: f.__name__)
+def test_inlined_forward_rules_are_the_op_tables(rule):
+    rows = [op for op in ops.OPS.values() if op.forward is rule]
+    assert rows, f"no op row has {rule} as its forward rule"
+    for a, b in [(1.5, -2.25), (-0.0, 0.0), (1e308, 1e308), (3.0, 7.0)]:
+        args = (a,) if rows[0].arity == 1 else (a, b)
+        got = eval(INLINE_FORWARD[rule].format(a="a", b="b"), {}, {"a": a, "b": b})
+        assert got == rows[0].forward(*args) and math.copysign(1, got) == math.copysign(1, rows[0].forward(*args))
+
+
+def test_a_graph_longer_than_a_chunk_replays_bit_for_bit():
+    rng = random.Random(4)
+    xs = [Value(rng.uniform(-1, 1)) for _ in range(8)]
+
+    def build():
+        nodes = list(xs)
+        for k in range(3 * CHUNK):
+            kind = k % 4
+            if kind == 0:
+                nodes.append(nodes[-7].softplus())
+            elif kind == 1:
+                nodes.append(autograd.sum(nodes[-8:-1:2]))
+            elif kind == 2:
+                nodes.append((nodes[-5] * nodes[-3]).tanh())
+            else:
+                nodes.extend(autograd.softmax(nodes[-4:]))
+        return autograd.logsumexp(nodes[-6:]) + nodes[-9] * 0.5
+
+    tape = compile(build())
+    assert len(tape._program.forwards) > 3
+    for _ in range(3):
+        for x in xs:
+            x.data = rng.uniform(-2, 2)
+            x.grad = 0.0
+        replayed = tape.forward()
+        tape.backward()
+        from_tape = [x.grad for x in xs]
+        for x in xs:
+            x.grad = 0.0
+        rebuilt = build()
+        rebuilt.backward()
+        assert replayed == rebuilt.data and from_tape == [x.grad for x in xs]
+        assert any(from_tape)
+
+
+def test_a_dropped_tape_is_freed_without_the_collector():
+    import gc
+    import weakref
+
+    x = Value(2.0)
+    y = x
+    for _ in range(600):
+        y = (y * 0.999).tanh() + x
+    tape = compile(y)
+    tape.forward()
+    tape.backward()
+    probe = weakref.ref(tape._program.forwards[0][0])
+    leaf = weakref.ref(x)
+    gc.disable()
+    try:
+        del tape, y, x
+        assert probe() is None and leaf() is None
+    finally:
+        gc.enable()

@@ -1,0 +1,92 @@
+"""Ops on many Values at once: ``sum``, ``softmax`` and ``logsumexp``.
+
+Each makes **one** node however many inputs it has (``softmax`` makes one
+node per output, all sharing the same inputs), so a neuron's weighted sum or
+a classifier's softmax is one step of the backward pass, one op in a
+picture, and one line of a compiled tape. They are rows of the op table in
+:mod:`autograd.ops` like every other op, so derivatives of any order work.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, List, Tuple
+
+from . import ops
+from .value import Value, _constant, _is_real, _many
+
+__all__ = ["sum", "softmax", "logsumexp"]
+
+
+def _inputs(who: str, values: Any) -> Tuple[Value, ...]:
+    if type(values) is not list and type(values) is not tuple:
+        if isinstance(values, (Value, str, bytes)) or not isinstance(values, Iterable):
+            raise TypeError(f"{who} needs a list of Values or numbers, got {type(values).__name__}: {values!r}")
+        values = list(values)
+    if not values:
+        raise ValueError(f"{who} needs at least one value, got none")
+    for v in values:
+        if type(v) is not Value:
+            return tuple([_as_value(who, v) for v in values])
+    return tuple(values)
+
+
+def _as_value(who: str, v: Any) -> Value:
+    if isinstance(v, Value):
+        return v
+    if _is_real(v):
+        return _constant(v)
+    raise TypeError(f"{who} needs Values or numbers, got {type(v).__name__}: {v!r}")
+
+
+def sum(values: Iterable[Any]) -> Value:  # noqa: A001 - autograd.sum, as torch.sum
+    """The sum of any number of Values (or numbers) as **one** node.
+
+    It adds left to right, so its value is exactly ``values[0] + values[1] +
+    ...``; d sum / d x = 1 for every input.
+
+    >>> from autograd import Value, sum
+    >>> x, y, z = Value(1.0), Value(2.0), Value(3.5)
+    >>> s = sum([x, y, z, 4])
+    >>> s.data, s.op, len(s.parents)
+    (10.5, 'sum', 4)
+    >>> s.backward(); x.grad, z.grad
+    (1.0, 1.0)
+    """
+    inputs = _inputs("sum()", values)
+    return _many(ops.SUM, ops.SUM.forward(*[v.data for v in inputs]), inputs)
+
+
+def logsumexp(values: Iterable[Any]) -> Value:
+    """``log(exp(x_0) + exp(x_1) + ...)`` as one node, computed stably (the
+    largest input is taken out before ``exp``, so ``logsumexp([1000, 0])`` is
+    1000, not inf). d / d x_j = softmax_j.
+
+    >>> from autograd import Value, logsumexp
+    >>> a, b = Value(1000.0), Value(1000.0)
+    >>> out = logsumexp([a, b])
+    >>> round(out.data - 1000.0, 6)
+    0.693147
+    >>> out.backward(); a.grad, b.grad
+    (0.5, 0.5)
+    """
+    inputs = _inputs("logsumexp()", values)
+    return _many(ops.LOGSUMEXP, ops.LOGSUMEXP.forward(*[v.data for v in inputs]), inputs)
+
+
+def softmax(values: Iterable[Any]) -> List[Value]:
+    """``exp(x_i) / sum_j exp(x_j)`` for every input, as a list of Values,
+    computed stably; d s_i / d x_j = s_i (1 - s_i) for i = j, -s_i s_j otherwise.
+
+    The outputs share their inputs, and a picture draws them as one op.
+
+    >>> from autograd import Value, softmax
+    >>> x = [Value(1.0), Value(2.0), Value(3.0)]
+    >>> s = softmax(x)
+    >>> [round(v.data, 6) for v in s]
+    [0.090031, 0.244728, 0.665241]
+    >>> s[2].backward(); [round(v.grad, 6) for v in x]
+    [-0.059892, -0.162803, 0.222695]
+    """
+    inputs = _inputs("softmax()", values)
+    probabilities = ops.softmax_floats(tuple([v.data for v in inputs]))
+    return [_many(op, p, inputs) for op, p in zip(ops.softmax_ops(len(inputs)), probabilities)]

@@ -1,0 +1,145 @@
+"""The n-ary rows of the op table: ``sum``, ``logsumexp`` and softmax's outputs.
+
+Their ``arity`` is :data:`VARIADIC`: a node keeps its inputs as one tuple
+(see ``Value``) and ``local`` returns one derivative per input. Their formulas
+use ``{x}``, the input the derivative is taken with respect to, and ``{j}``,
+its position. :mod:`autograd.ops` lists ``sum`` and ``logsumexp`` in ``OPS``
+with every other row; softmax makes one row per output (:func:`softmax_op`).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any, Dict, List, Tuple
+
+from .oprow import VARIADIC, Op
+
+__all__ = ["SUM", "LOGSUMEXP", "softmax_op", "softmax_ops", "softmax_floats"]
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float))
+
+
+def _sum_fwd(*xs: float) -> float:
+    # Left to right, exactly ``x0 + x1 + ...`` (-0.0 is the identity of +).
+    return sum(xs, -0.0)
+
+
+def _logsumexp_fwd(*xs: float) -> float:
+    # log(sum(exp(x))) = m + log(sum(exp(x - m))) with m the largest: no exp
+    # overflows. As torch: nan anywhere gives nan, +inf gives inf, all -inf gives -inf.
+    if any(x != x for x in xs):
+        return math.nan
+    m = max(xs)
+    if math.isinf(m):
+        return m
+    return m + math.log(sum([math.exp(x - m) for x in xs], -0.0))
+
+
+def _np_logsumexp(np: Any, *xs: Any) -> Any:
+    stacked = np.stack(np.broadcast_arrays(*xs))
+    m = stacked.max(axis=0)
+    shift = np.where(np.isfinite(m), m, 0.0)
+    out = shift + np.log(np.sum(np.exp(stacked - shift), axis=0))
+    out = np.where(np.isinf(m), m, out)
+    return np.where(np.isnan(stacked).any(axis=0), np.nan, out)
+
+
+def _np_softmax(np: Any, out: Any, *xs: Any) -> Tuple[Any, ...]:
+    stacked = np.stack(np.broadcast_arrays(*xs))
+    exps = np.exp(stacked - stacked.max(axis=0))
+    return tuple(exps / exps.sum(axis=0))
+
+
+def softmax_floats(xs: Tuple[float, ...]) -> List[float]:
+    """softmax of numbers: ``exp(x_i - m) / sum(exp(x_j - m))`` with ``m`` the largest.
+
+    >>> [round(s, 6) for s in softmax_floats((1.0, 2.0, 3.0))]
+    [0.090031, 0.244728, 0.665241]
+    """
+    m = max(xs)
+    exps = [math.exp(x - m) for x in xs]
+    total = sum(exps, -0.0)
+    return [e / total for e in exps]
+
+
+#: The last softmax a derivative needed, as (inputs, probabilities): the
+#: backward pass asks for the same one once per output, one after another.
+_last_softmax: List[Any] = [((), [])]
+
+
+def _softmax_again(xs: Tuple[float, ...]) -> List[float]:
+    last = _last_softmax[0]
+    if last[0] == xs:
+        return last[1]
+    s = softmax_floats(xs)
+    _last_softmax[0] = (xs, s)
+    return s
+
+
+def _logsumexp_locals(out: Any, *xs: Any) -> Tuple[Any, ...]:
+    # d logsumexp / d x_j = exp(x_j - out) = softmax_j, computed as softmax (never above 1).
+    if _is_number(out):
+        return tuple(softmax_floats(xs))
+    from .nary import softmax  # the same derivative as Values, for derivatives of any order
+    return tuple(softmax(xs))
+
+
+#: ``code`` of an n-ary row is its one expression for every input.
+SUM = Op("sum", "sum", VARIADIC, _sum_fwd, lambda out, *xs: (1.0,) * len(xs), ("1",),
+         label="Σ", commutative=True, code=("1.0",))
+LOGSUMEXP = Op("logsumexp", "logsumexp", VARIADIC, _logsumexp_fwd, _logsumexp_locals, ("softmax_{j}",),
+               commutative=True, np_forward=_np_logsumexp, np_local=_np_softmax)
+
+
+@lru_cache(maxsize=4096)
+def softmax_op(i: int) -> Op:
+    """Output ``i`` of ``softmax(x_0, ..., x_n)``: ``exp(x_i) / sum_j exp(x_j)``,
+    with d s_i / d x_j = s_i (1 - s_i) for j = i and -s_i s_j otherwise.
+
+    >>> s1 = softmax_op(1)
+    >>> round(s1.forward(0.0, 0.0), 6), [round(d, 6) for d in s1.local(0.5, 0.0, 0.0)]
+    (0.5, [-0.25, 0.25])
+    """
+    def forward(*xs: float) -> float:
+        m = max(xs)
+        exps = [math.exp(x - m) for x in xs]
+        return exps[i] / sum(exps, -0.0)
+
+    def local(out: Any, *xs: Any) -> Tuple[Any, ...]:
+        s: List[Any]
+        if _is_number(out):
+            s = _softmax_again(xs)
+        else:
+            from .nary import softmax  # the same op on Values, for derivatives of any order
+            s = softmax(xs)
+        return tuple([out * (1.0 - out) if j == i else -out * s[j] for j in range(len(xs))])
+
+    def np_forward(np: Any, *xs: Any) -> Any:
+        return _np_softmax(np, None, *xs)[i]
+
+    def np_local(np: Any, out: Any, *xs: Any) -> Tuple[Any, ...]:
+        s = _np_softmax(np, None, *xs)
+        return tuple([out * (1.0 - out) if j == i else -out * s[j] for j in range(len(xs))])
+
+    return Op("softmax", "softmax", VARIADIC, forward, local, ("{o}·(1 - {o})", "-{o}·softmax_{j}"), i,
+              label="softmax", np_forward=np_forward, np_local=np_local)
+
+
+
+#: ``(softmax_op(0), ..., softmax_op(n - 1))`` by ``n``, for each ``n`` asked for so far.
+_softmax_ops: Dict[int, Tuple[Op, ...]] = {}
+
+
+def softmax_ops(n: int) -> Tuple[Op, ...]:
+    """The ops of the ``n`` outputs of a softmax of ``n`` inputs.
+
+    >>> [op.param for op in softmax_ops(3)]
+    [0, 1, 2]
+    """
+    found = _softmax_ops.get(n)
+    if found is None:
+        found = _softmax_ops[n] = tuple([softmax_op(i) for i in range(n)])
+    return found

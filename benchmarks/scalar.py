@@ -1,0 +1,224 @@
+"""The scalar workload of "Fastest Autograd in the West" (A. Rogozhnikov, 2023).
+
+100 inputs, then ``n`` ops cycling softplus(nodes[-10]), sum(nodes[-30:-10:5]),
+nodes[-20] * nodes[-10] and softmax(nodes[-4:]) (four new nodes); forward,
+then backward from the last node. Four ways to run it, all computing the same
+numbers:
+
+- :class:`NaiveTape`: what a first autograd looks like, one object per
+  variable, a tape of (op, inputs, outputs), a dispatch on the op in backward;
+- :class:`FlatInterpreter`: the graph as index tuples over lists of floats,
+  one ``if`` chain per op, forward and backward;
+- chainrule's plain engine: build the graph out of Values, ``backward()``;
+- chainrule's compiled tape: record once, replay forward and backward.
+
+The first two are our own code, written for this benchmark as baselines.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, List, Sequence, Tuple
+
+INPUTS = 100
+
+
+def inputs() -> List[float]:
+    """The starting values: 0, 0.01, ..., 0.99 (the post uses 0 to 99; smaller
+    numbers keep softplus and products from overflowing in 10,000 ops)."""
+    return [i / INPUTS for i in range(INPUTS)]
+
+
+def run_graph(first: Sequence[Any], n_ops: int, softplus: Callable[[Any], Any], total: Callable[[Any], Any],
+              softmax: Callable[[Any], List[Any]]) -> List[Any]:
+    """The post's graph over any engine's values: the same four ops, cycled."""
+    nodes = list(first)
+    for op in range(n_ops):
+        kind = op % 4
+        if kind == 0:
+            nodes.append(softplus(nodes[-10]))
+        elif kind == 1:
+            nodes.append(total(nodes[-30:-10:5]))
+        elif kind == 2:
+            nodes.append(nodes[-20] * nodes[-10])
+        else:
+            nodes.extend(softmax(nodes[-4:]))
+    return nodes
+
+
+def _softplus(x: float) -> float:
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softmax(xs: Sequence[float]) -> List[float]:
+    m = max(xs)
+    exps = [math.exp(x - m) for x in xs]
+    s = sum(exps)
+    return [e / s for e in exps]
+
+
+# --- a naive tape -------------------------------------------------------------------
+
+class Var:
+    """One variable of the naive tape: a value and a gradient."""
+
+    __slots__ = ("value", "grad")
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+        self.grad = 0.0
+
+
+class NaiveTape:
+    """Ops append (kind, inputs, outputs) to a tape; backward walks it in reverse."""
+
+    def __init__(self) -> None:
+        self.tape: List[Tuple[str, Tuple[Var, ...], Tuple[Var, ...]]] = []
+
+    def softplus(self, x: Var) -> Var:
+        out = Var(_softplus(x.value))
+        self.tape.append(("softplus", (x,), (out,)))
+        return out
+
+    def sum(self, xs: Sequence[Var]) -> Var:
+        out = Var(sum(x.value for x in xs))
+        self.tape.append(("sum", tuple(xs), (out,)))
+        return out
+
+    def mul(self, a: Var, b: Var) -> Var:
+        out = Var(a.value * b.value)
+        self.tape.append(("mul", (a, b), (out,)))
+        return out
+
+    def softmax(self, xs: Sequence[Var]) -> List[Var]:
+        outs = [Var(s) for s in _softmax([x.value for x in xs])]
+        self.tape.append(("softmax", tuple(xs), tuple(outs)))
+        return outs
+
+    def backward(self, root: Var) -> None:
+        root.grad = 1.0
+        for kind, ins, outs in reversed(self.tape):
+            if kind == "softplus":
+                ins[0].grad += outs[0].grad * _sigmoid(ins[0].value)
+            elif kind == "sum":
+                for x in ins:
+                    x.grad += outs[0].grad
+            elif kind == "mul":
+                a, b = ins
+                a.grad += outs[0].grad * b.value
+                b.grad += outs[0].grad * a.value
+            elif kind == "softmax":
+                dot = sum(o.grad * o.value for o in outs)
+                for x, o in zip(ins, outs):
+                    x.grad += o.value * (o.grad - dot)
+
+
+def naive_tape_run(first: Sequence[float], n_ops: int) -> List[float]:
+    """Build the graph on a fresh naive tape, backward; the inputs' gradients."""
+    tape = NaiveTape()
+    leaves = [Var(v) for v in first]
+
+    nodes = list(leaves)
+    for op in range(n_ops):
+        kind = op % 4
+        if kind == 0:
+            nodes.append(tape.softplus(nodes[-10]))
+        elif kind == 1:
+            nodes.append(tape.sum(nodes[-30:-10:5]))
+        elif kind == 2:
+            nodes.append(tape.mul(nodes[-20], nodes[-10]))
+        else:
+            nodes.extend(tape.softmax(nodes[-4:]))
+    tape.backward(nodes[-1])
+    return [v.grad for v in leaves]
+
+
+# --- a flat index-based interpreter --------------------------------------------------
+
+SOFTPLUS, SUM, MUL, SOFTMAX = range(4)
+
+
+class FlatInterpreter:
+    """The graph as instructions ``(op, output indices, input indices)`` over one list of floats.
+
+    Compiled once from the op sequence; each run fills the value list forward
+    and a gradient list backward.
+    """
+
+    def __init__(self, n_inputs: int, n_ops: int) -> None:
+        self.program: List[Tuple[int, Tuple[int, ...], Tuple[int, ...]]] = []
+        size = n_inputs
+        for op in range(n_ops):
+            kind = op % 4
+            if kind == 0:
+                self.program.append((SOFTPLUS, (size,), (size - 10,)))
+                size += 1
+            elif kind == 1:
+                self.program.append((SUM, (size,), tuple(range(size - 30, size - 10, 5))))
+                size += 1
+            elif kind == 2:
+                self.program.append((MUL, (size,), (size - 20, size - 10)))
+                size += 1
+            else:
+                self.program.append((SOFTMAX, tuple(range(size, size + 4)), tuple(range(size - 4, size))))
+                size += 4
+        self.n_inputs, self.size = n_inputs, size
+
+    def run(self, first: Sequence[float]) -> List[float]:
+        """Forward, then backward from the last value; the inputs' gradients."""
+        v = list(first) + [0.0] * (self.size - self.n_inputs)
+        for kind, outs, ins in self.program:
+            if kind == SOFTPLUS:
+                v[outs[0]] = _softplus(v[ins[0]])
+            elif kind == SUM:
+                v[outs[0]] = sum([v[i] for i in ins])
+            elif kind == MUL:
+                v[outs[0]] = v[ins[0]] * v[ins[1]]
+            else:
+                for o, s in zip(outs, _softmax([v[i] for i in ins])):
+                    v[o] = s
+        g = [0.0] * self.size
+        g[-1] = 1.0
+        for kind, outs, ins in reversed(self.program):
+            if kind == SOFTPLUS:
+                g[ins[0]] += g[outs[0]] * _sigmoid(v[ins[0]])
+            elif kind == SUM:
+                go = g[outs[0]]
+                for i in ins:
+                    g[i] += go
+            elif kind == MUL:
+                a, b = ins
+                go = g[outs[0]]
+                g[a] += go * v[b]
+                g[b] += go * v[a]
+            else:
+                dot = sum([g[o] * v[o] for o in outs])
+                for i, o in zip(ins, outs):
+                    g[i] += v[o] * (g[o] - dot)
+        return g[: self.n_inputs]
+
+
+# --- chainrule ------------------------------------------------------------------------
+
+def chainrule_graph(first: Sequence[float], n_ops: int) -> Tuple[List[Any], Any]:
+    """The graph built from chainrule Values: (the input Values, the last node)."""
+    import autograd
+    from autograd import Value
+
+    leaves = [Value(v) for v in first]
+    nodes = run_graph(leaves, n_ops, Value.softplus, autograd.sum, autograd.softmax)
+    return leaves, nodes[-1]
+
+
+def chainrule_plain_run(first: Sequence[float], n_ops: int) -> List[float]:
+    """Build the graph from Values and call ``backward()``; the inputs' gradients."""
+    leaves, root = chainrule_graph(first, n_ops)
+    root.backward()
+    return [v.grad for v in leaves]
