@@ -29,8 +29,8 @@ import operator
 from functools import lru_cache
 from typing import Any, Dict, Tuple
 
-from .ops_nary import LOGSUMEXP, SUM, softmax_floats, softmax_op, softmax_ops
 from .oprow import VARIADIC, Family, Op, Refuse, _bind_message
+from .ops_nary import LOGSUMEXP, SUM, softmax_floats, softmax_op, softmax_ops
 
 __all__ = ["Op", "Refuse", "Family", "OPS", "FAMILIES", "CONSTANT", "VARIADIC", "pow_const", "leaky_relu_op",
            "functions", "SUM", "LOGSUMEXP", "softmax_op", "softmax_ops", "softmax_floats"]

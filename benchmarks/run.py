@@ -162,6 +162,82 @@ def scale(nodes_wanted: List[int], repeats: int) -> List[Row]:
     return rows
 
 
+def scalar_workload(rounds: int, n_ops: int) -> List[Row]:
+    """The workload of "Fastest Autograd in the West": our naive tape and flat
+    interpreter against chainrule's plain engine and compiled tape, round-robin.
+    A check at 200 ops (where the gradients have not yet underflowed to 0)
+    makes sure all four compute the same gradients."""
+    from benchmarks import scalar
+
+    first = scalar.inputs()
+    small = [scalar.naive_tape_run(first, 200), scalar.FlatInterpreter(len(first), 200).run(first),
+             scalar.chainrule_plain_run(first, 200), scalar.chainrule_tape(first, 200)[0]()]
+    drift = max(abs(a - b) for other in small[1:] for a, b in zip(small[0], other))
+    compile_seconds = []
+    replay: Callable[[], Any] = lambda: None  # noqa: E731
+    for _ in range(3):
+        seconds, (replay, _) = timed(lambda: scalar.chainrule_tape(first, n_ops))
+        build, _ = timed(lambda: scalar.chainrule_graph(first, n_ops))
+        compile_seconds.append(seconds - build)  # recording minus building the graph it records
+    interpreter = scalar.FlatInterpreter(len(first), n_ops)
+    systems: Dict[str, Callable[[], Any]] = {
+        "naive Python tape (build + backward)": lambda: scalar.naive_tape_run(first, n_ops),
+        "flat index interpreter (forward + backward)": lambda: interpreter.run(first),
+        "chainrule plain (build + backward)": lambda: scalar.chainrule_plain_run(first, n_ops),
+        "chainrule compiled tape (forward + backward)": replay,
+    }
+    times: Dict[str, List[float]] = {name: [] for name in systems}
+    for _ in range(rounds):
+        for name, run in systems.items():
+            times[name].append(timed(run)[0])
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    workload = f"scalar workload ({n_ops:,} ops: softplus, sum, mul, softmax)"
+    rows: List[Row] = [(workload, name, medians[name], "") for name in systems]
+    naive, flat, plain, tape = medians.values()
+    rows.append((workload, "(ratios)", None,
+                 f"plain / naive tape: {plain / naive:.2f} (target <= 1); flat interpreter / tape: "
+                 f"{flat / tape:.2f} (target >= 3); compiling: {statistics.median(compile_seconds):.2f} s "
+                 f"(target < 1 s); the four agree to {drift:.1e} at 200 ops"))
+    return rows
+
+
+def tape_memory(nodes: int) -> List[Row]:
+    """Bytes per node while compiling a chain (peak) and held by the tape afterwards,
+    and whether a dropped tape is freed at once with the collector off."""
+    import weakref
+
+    from autograd import compile
+
+    x, root = workloads.leaf_chain(_value_class(), nodes)
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    tape = compile(root)
+    held, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    size = tape.size
+    probe = weakref.ref(tape._program.forwards[0][0])
+    gc.disable()
+    try:
+        del tape
+        freed = probe() is None
+    finally:
+        gc.enable()
+    label = f"compiled tape memory ({size:,}-node chain)"
+    return [
+        (label, "chainrule tape", None,
+         f"{(peak - base) / size:,.0f} B/node at the peak of compiling (target <= 1,000); "
+         f"{(held - base) / size:,.0f} B/node held (target <= 300); "
+         f"dropped tape freed with the collector off: {'yes' if freed else 'NO'}"),
+    ]
+
+
+def _value_class() -> Any:
+    from autograd import Value
+
+    return Value
+
+
 def versions() -> Dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -196,6 +272,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
                         help="graph sizes (nodes) for the scale workload")
     parser.add_argument("--repeats", type=int, default=3, help="runs per size for the scale workload")
+    parser.add_argument("--ops", type=int, default=10_000, help="ops in the scalar workload")
     parser.add_argument("--output", default=os.path.join(os.path.dirname(__file__), "results.md"))
     args = parser.parse_args(argv)
 
@@ -218,6 +295,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"{s}: {statistics.median(t) / torch_step:.2f}x"
         for s, t in times.items() if s.startswith("chainrule"))))
 
+    rows += scalar_workload(args.rounds, args.ops)
+    rows += tape_memory(50_000)
     rows += memory()
     scale_rows = scale(args.sizes, args.repeats)
     for workload_name, system, value, _ in scale_rows:

@@ -222,3 +222,21 @@ def chainrule_plain_run(first: Sequence[float], n_ops: int) -> List[float]:
     leaves, root = chainrule_graph(first, n_ops)
     root.backward()
     return [v.grad for v in leaves]
+
+
+def chainrule_tape(first: Sequence[float], n_ops: int) -> Tuple[Callable[[], List[float]], Any]:
+    """Record the graph once; return a replay (forward, backward, the inputs'
+    gradients) and the tape."""
+    import autograd
+
+    leaves, root = chainrule_graph(first, n_ops)
+    tape = autograd.compile(root)
+
+    def replay() -> List[float]:
+        tape.forward()
+        for leaf in leaves:
+            leaf.grad = 0.0
+        tape.backward()
+        return [leaf.grad for leaf in leaves]
+
+    return replay, tape

@@ -53,7 +53,8 @@ def test_float_pass(name, op, family):
     out = op.forward(*xs)
     assert type(out) is float
     local = op.local(out, *xs)
-    assert len(local) == (len(xs) if op.arity == ops.VARIADIC else op.arity) and all(isinstance(d, float) for d in local)
+    arity = len(xs) if op.arity == ops.VARIADIC else op.arity
+    assert len(local) == arity and all(isinstance(d, float) for d in local)
 
 
 @pytest.mark.parametrize(("name", "op", "family"), CASES, ids=IDS)
