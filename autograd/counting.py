@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from .engine import graph_order, topological_order
+from .engine import MANY, graph_order, topological_order
 from .forward import tangents
 from .value import Value
 
@@ -131,7 +131,7 @@ def _counted_reverse(root: Value) -> Tuple[int, Dict[Value, float]]:
         if a is None:
             continue
         g = grads.get(node, 0.0)
-        inputs = (a,) if b is None else (a, b)
+        inputs = a if b is MANY else (a,) if b is None else (a, b)  # MANY: an n-ary op's tuple of inputs
         locals_ = node._fn.local(node.data, *[p if type(p) is float else p.data for p in inputs])
         for p, local in zip(inputs, locals_):
             if type(p) is float or p.is_constant:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .engine import graph_order, topological_order
+from .engine import MANY, graph_order, topological_order
 from .functional import grad
 from .mode import enable_grad
 from .value import Value, _is_real, _type_error
@@ -100,6 +100,10 @@ def _float_sweep(root: Value, seeds: Dict[Value, float], counter: Optional[List[
             _, db = local(node.data, a, b.data)
             tangent[node] = db * tangent[b]
             evaluations += _moves(b)
+        elif b is MANY:  # an n-ary op (autograd.sum, softmax, ...): a is the tuple of its inputs
+            locals_ = local(node.data, *[p.data for p in a])
+            tangent[node] = sum([d * tangent[p] for d, p in zip(locals_, a)], -0.0)  # left to right
+            evaluations += sum(_moves(p) for p in a)
         else:
             da, db = local(node.data, a.data, b.data)
             tangent[node] = da * tangent[a] + db * tangent[b]

@@ -68,6 +68,9 @@ SYMPY_RULES: Dict[str, Callable[..., Any]] = {
     "atan": lambda sp, op, a: sp.atan(a),
     "gelu": lambda sp, op, a: a / 2 * (1 + sp.erf(a / sp.sqrt(2))),
     "silu": lambda sp, op, a: a / (1 + sp.exp(-a)),
+    "sum": lambda sp, op, *xs: sp.Add(*xs),
+    "logsumexp": lambda sp, op, *xs: sp.log(sp.Add(*[sp.exp(x) for x in xs])),
+    "softmax": lambda sp, op, *xs: sp.exp(xs[op.param]) / sp.Add(*[sp.exp(x) for x in xs]),
 }
 
 
