@@ -68,6 +68,9 @@ class Exercise:
         root, leaves = evaluate(expression, clean, label_width=0, share=True)
         if not leaves:
             raise ValueError(f"Exercise(): the expression {expression!r} has no variables to differentiate by")
+        if root.is_leaf:
+            raise ValueError(f"Exercise(): the expression {expression!r} has no operation for the chain rule to "
+                             f"go through")
         order = _forward(root)
         unused = [n for n, leaf in leaves.items() if leaf not in order]
         if unused:
@@ -93,7 +96,7 @@ class Exercise:
                 node.label = f"h{count}"
         self.nodes = {n: leaves[n] for n in clean}
         self.nodes.update((node.label, node) for node in order if not node.is_leaf and node is not root)
-        self.nodes[root.label if not root.is_leaf else next(iter(clean))] = root
+        self.nodes[root.label] = root
         self._pass = GraphPass(root)
         self._runs: Optional[List[Tuple[Wrong, List[float]]]] = None
 
@@ -146,8 +149,8 @@ class Exercise:
         L = x*y + 1, at x = 2.0 and y = 3.0. Find dL/dx and dL/dy.
         """
         at = _join([f"{n} = {notation.number(v, 6)}" for n, v in self.values.items()])
-        wanted = _join([notation.total(self.root.label or "L", n) for n in self.values])
-        return f"L = {self.expression}, at {at}. Find {wanted}."
+        wanted = _join([notation.total(self.root.label, n) for n in self.values])
+        return f"{self.root.label} = {self.expression}, at {at}. Find {wanted}."
 
     def answers(self) -> Dict[str, float]:
         """The right answer for each variable: its name and dL/dvariable.

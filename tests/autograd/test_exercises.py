@@ -130,6 +130,9 @@ def test_from_expression_errors():
         Exercise.from_expression("x*y", x="1", y=2)
     with pytest.raises(ValueError, match="no variables"):
         Exercise.from_expression("2*3")
+    with pytest.raises(ValueError, match="no operation"):
+        Exercise.from_expression("x", x=1)
+    assert Exercise.from_expression("L*2", L=1).definitions == {"out": "L·2"}   # a variable may be called L
     with pytest.raises(ValueError, match="attribute access"):
         Exercise.from_expression("x.__class__", x=1)
 
