@@ -242,3 +242,13 @@ def test_misconceptions_are_diagnosed_in_every_box_of_a_worksheet():
                     assert r.correct == close(wrong[n], right[n])
                     if not r.correct:
                         assert name in r.misconceptions, (ex, name, n)
+
+
+def test_the_feedback_printed_in_the_docs_is_what_check_prints():
+    import pathlib
+    import re
+
+    page = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "exercises.md").read_text(encoding="utf-8")
+    printed = re.search(r"^prints\n\n```\n(.*?)```", page, flags=re.S | re.M).group(1)
+    ex = Exercise.from_expression("tanh(x*w + b)", x=2, w=-3, b=6.88)
+    assert str(ex.check({"x": -1.503, "w": -1.503, "b": 0.501})) + "\n" == printed
