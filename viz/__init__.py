@@ -4,6 +4,7 @@
 - :func:`draw_network` — an MLP as layers of neurons, weights coloured by sign;
 - :func:`backprop_steps` — the backward pass as data, one :class:`Step` per edge;
 - :func:`save_backprop_html` — one self-contained page that steps through backprop;
+- :func:`save_slides` — one PNG per step (projector resolution) and a printable handout;
 - :func:`show_steps` — the same page inline in Jupyter (and a ``Value`` shows its graph there);
 - :func:`plot_loss`, :func:`plot_decision_boundary`, :func:`plot_step_size_errors` — plots (needs matplotlib);
 - the ``chainrule`` command (:mod:`viz.cli`).
@@ -26,6 +27,7 @@ from .html import backprop_html, save_backprop_html
 from .inline import StepThrough, show_steps
 from .network import draw_network, unit_names, weight_names
 from .plots import plot_decision_boundary, plot_loss
+from .slides import Slides, save_slides
 from .steps import Step, backprop_steps, local_rule, node_names
 
 __all__ = [
@@ -37,6 +39,8 @@ __all__ = [
     "show_steps",
     "StepThrough",
     "backprop_html",
+    "save_slides",
+    "Slides",
     "plot_loss",
     "plot_decision_boundary",
     "plot_step_size_errors",

@@ -99,7 +99,11 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--color-by", choices=("grad", "data"), default=None, help="shade the boxes by sign and size")
     g.add_argument("--json", action="store_true", help="print the value and gradients as JSON")
     s = expression_command("steps", "Write a page that steps through backprop of an expression, edge by edge.")
-    s.add_argument("-o", "--output", default="steps.html", help="the HTML file to write (default steps.html)")
+    s.add_argument("-o", "--output", default=None,
+                   help="the HTML file to write (default steps.html, or none when --slides is given)")
+    s.add_argument("--slides", default=None, metavar="DIR",
+                   help="also write one PNG per step (step-01.png, ...) and a printable handout.html into DIR")
+    s.add_argument("--dpi", type=int, default=200, help="resolution of the slides (default 200, for a projector)")
     s.add_argument("--title", default=None, help="the page title")
     s.add_argument("--quiet", action="store_true", help="do not print the steps")
     d = sub.add_parser("demo", help="Train a small network and draw it all.",
@@ -195,16 +199,30 @@ def _steps(args: argparse.Namespace) -> int:
     from .html import save_backprop_html
     from .steps import backprop_steps
 
+    if not 72 <= args.dpi <= 600:
+        raise UsageError(f"--dpi must be between 72 and 600, got {args.dpi}")
     out, leaves, params = _compute(args)
-    path = save_backprop_html(out, args.output, title=args.title, rankdir=args.rankdir,
-                              params=params if args.params else None, max_nodes=args.max_nodes)
+    output = args.output if args.output is not None or args.slides is not None else "steps.html"
+    path = None
+    if output is not None:
+        path = save_backprop_html(out, output, title=args.title, rankdir=args.rankdir,
+                                  params=params if args.params else None, max_nodes=args.max_nodes)
+    slides = None
+    if args.slides is not None:
+        from .slides import save_slides
+
+        slides = save_slides(out, args.slides, dpi=args.dpi, title=args.title, rankdir=args.rankdir,
+                             params=params if args.params else None, max_nodes=args.max_nodes)
     _report(args, out, leaves)
     steps = backprop_steps(out)
     if not args.quiet:
         print(f"\nbackprop, one edge at a time ({len(steps)} steps):")
         for s in steps:
             print(f"{s.index + 1:>4}. {s.equation(digits=args.digits)}")
-    print(f"wrote {path} (open it in a browser; Next/Prev or the arrow keys step through)")
+    if path is not None:
+        print(f"wrote {path} (open it in a browser; Next/Prev or the arrow keys step through)")
+    if slides is not None:
+        print(f"wrote {len(slides.pngs)} slides ({args.dpi} dpi) and {slides.handout} into {args.slides}")
     return 0
 
 
