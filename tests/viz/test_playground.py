@@ -31,6 +31,10 @@ def test_expression_tab_shows_the_python_gradients(visit):
     # the graph was drawn by Graphviz in the page, with data and grad in every box
     assert page.locator("[data-testid=graph] svg g.node").count() == 9  # 6 values, 3 ops
     assert "grad 0.501" in page.text_content("[data-testid=graph]")
+    # described for screen readers: a title and a sentence from Python, the same as Python's
+    described = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88")["description"]
+    assert page.text_content("[data-testid=graph] svg > desc") == described
+    assert page.locator("[data-testid=graph] svg > title").count() == 1
     # stepping through shows the shared notation, the same text Python gives
     steps = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88")["steps"]
     for step in steps:

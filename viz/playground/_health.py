@@ -24,10 +24,11 @@ from typing import Any, Dict, List, Sequence
 
 from ..network import unit_names
 
-__all__ = ["unit_warnings", "layer_health", "SATURATED_SHARE", "VANISHING", "EXPLODING"]
+__all__ = ["unit_warnings", "layer_health", "SATURATED_SHARE", "NEAR", "VANISHING", "RELATIVE_VANISHING",
+           "EXPLODING"]
 
 SATURATED_SHARE = 0.9
-_NEAR = 0.03
+NEAR = 0.03
 VANISHING, RELATIVE_VANISHING, EXPLODING = 1e-6, 1e-3, 1e3
 
 
@@ -46,15 +47,15 @@ def unit_warnings(model: Any, activation: str,
                                       f"so no gradient reaches its weights"})
             elif activation in ("tanh", "sigmoid") and outputs:
                 if activation == "tanh":
-                    near = sum(abs(a) > 1 - _NEAR for a in outputs)
+                    near = sum(abs(a) > 1 - NEAR for a in outputs)
                 else:
-                    near = sum(a < _NEAR or a > 1 - _NEAR for a in outputs)
+                    near = sum(a < NEAR or a > 1 - NEAR for a in outputs)
                 share = near / len(outputs)
                 if share >= SATURATED_SHARE:
                     ends = "±1" if activation == "tanh" else "0 or 1"
                     found.append({**unit, "kind": "saturated",
                                   "text": f"{name} is a saturated {activation} unit: on {share:.0%} of the points "
-                                          f"its output is within {_NEAR} of {ends}, where its slope is nearly 0"})
+                                          f"its output is within {NEAR} of {ends}, where its slope is nearly 0"})
     return found
 
 
