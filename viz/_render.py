@@ -333,13 +333,13 @@ def sign_colour(x: float) -> str:
     """The line colour for the sign of ``x`` (grey for zero).
 
     >>> sign_colour(2.0), sign_colour(-1.0), sign_colour(0.0)
-    ('#2166ac', '#b2182b', '#999999')
+    ('#2166ac', '#b2182b', '#767676')
     """
     if x > 0:
         return POSITIVE
     if x < 0:
         return NEGATIVE
-    return "#999999"
+    return "#767676"  # grey with 4.5:1 contrast, for zero
 
 
 def largest(values: Any, default: float = 0.0) -> float:

@@ -174,11 +174,11 @@ def _build(
         if color_by is not None:
             fill = shade(_value(v.grad if color_by == "grad" else v.data), scale)
         if kind == "constant":
-            name_cell = '<font color="#777777">const</font>'
+            name_cell = f'<font color="{PALETTE["muted"]}">const</font>'
         elif v.label:
             name_cell = f"<b>{html_text(v.label)}</b>"
         else:
-            name_cell = f'<font color="#777777"><i>{html_text(names[v])}</i></font>'
+            name_cell = f'<font color="{PALETTE["muted"]}"><i>{html_text(names[v])}</i></font>'
         if grad_text is not None:
             grad = grad_text(v)
         elif kind == "constant":
@@ -206,7 +206,7 @@ def _build(
             # softmax: its outputs share one tuple of inputs and are drawn from one op node
             drawn = shared_ops.get(id(v._a))
             if drawn is not None:
-                g.edge(drawn, f"v{i}", id=f"e{i}", label=str(fn.param), fontcolor="#777777")
+                g.edge(drawn, f"v{i}", id=f"e{i}", label=str(fn.param), fontcolor=PALETTE["muted"])
                 continue
             shared_ops[id(v._a)] = f"op{i}"
         # The op row says what to write; inputs that cannot be swapped get their edges labelled a, b, ...
@@ -218,10 +218,10 @@ def _build(
             height="0.3", margin="0.02", tooltip=tooltip_text(f"{fn.name} made {names[v]}"),
         )
         for k, parent in enumerate(v.parents):
-            extra = {"label": chr(ord("a") + k), "fontcolor": "#777777"} if ordered else {}
+            extra = {"label": chr(ord("a") + k), "fontcolor": PALETTE["muted"]} if ordered else {}
             g.edge(f"v{index[parent]}", f"op{i}", id=f"e{i}_{k}", **extra)
         nth = fn.arity == VARIADIC and fn.param is not None  # output [param] of a softmax
-        out_label = {"label": str(fn.param), "fontcolor": "#777777"} if nth else {}
+        out_label = {"label": str(fn.param), "fontcolor": PALETTE["muted"]} if nth else {}
         g.edge(f"op{i}", f"v{i}", id=f"e{i}", **out_label)
     if legend:
         g.attr(label=_legend(kinds_seen, color_by, title), labelloc="b", labeljust="l", fontsize="10")

@@ -81,3 +81,10 @@ def test_index_and_viewers_pass_axe_and_work_by_keyboard(demos, open_page):
     steps = open_page(demos / "xor-by-hand" / "steps.html")
     assert_accessible(steps)
     assert viewer.errors == [] and page.errors == [] and steps.errors == []
+
+
+def test_index_at_200_percent_zoom(demos, open_page):
+    page = open_page(demos / "index.html", viewport={"width": 640, "height": 400})
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    thumbs = page.evaluate("[...document.querySelectorAll('a.thumb')].map(a => a.getBoundingClientRect().right)")
+    assert thumbs and max(thumbs) <= 640

@@ -65,7 +65,7 @@ def test_colour_by_sign_and_width_by_magnitude():
     strong, weak = edge_path(ids["w0_0_0"]), edge_path(ids["w0_1_0"])
     assert strong.get("stroke") == POSITIVE and weak.get("stroke") == NEGATIVE
     assert float(strong.get("stroke-width")) > float(weak.get("stroke-width")) > 0
-    assert edge_path(ids["b0_0"]).get("stroke") == "#999999"  # zero
+    assert edge_path(ids["b0_0"]).get("stroke") == "#767676"  # zero
 
 
 def test_show_grad_after_backward():
