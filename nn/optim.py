@@ -230,7 +230,7 @@ class Schedule:
         self.optimizer = optimizer
         self.base_lr = optimizer.lr
         self.epoch = 0
-        optimizer.lr = self.lr_at(0)
+        self._set(0)
 
     def factor(self, epoch: int) -> float:
         """The multiplier of the base learning rate at ``epoch``."""
@@ -252,7 +252,15 @@ class Schedule:
     def step(self) -> None:
         """Move to the next epoch and set its learning rate."""
         self.epoch += 1
-        self.optimizer.lr = self.lr_at(self.epoch)
+        self._set(self.epoch)
+
+    def _set(self, epoch: int) -> None:
+        # A schedule may not give a rate SGD(lr=...) would refuse: NaN or a negative rate ruins every weight.
+        lr = self.lr_at(epoch)
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr < 0:
+            raise ValueError(f"{type(self).__name__} gives the learning rate {lr!r} at epoch {epoch}; "
+                             "a learning rate must be a finite number >= 0")
+        self.optimizer.lr = float(lr)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(epoch={self.epoch}, lr={self.lr!r})"

@@ -26,6 +26,7 @@ from autograd import Value, no_grad
 from autograd.views import find_view
 
 from . import losses as _losses
+from ._validate import check_labels, check_rows, scheduled_lr
 from .engines import choose_engine, make_engine
 from .module import Module
 from .optim import SGD, Optimizer, Schedule
@@ -363,6 +364,8 @@ def fit(
         raise ValueError(f"fit() batch_size must be None (full batch) or an int >= 1, got {batch_size!r}")
     if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0 <= l2 < math.inf:
         raise ValueError(f"fit() l2 must be a number >= 0, got {l2!r}")
+    check_rows("X", model, X)
+    check_labels("y", y)
     loss_fn, kind = _resolve_loss(loss)
     if optimizer is None:
         optimizer = SGD(model.parameters(), lr=0.1 if lr is None else lr)
@@ -397,6 +400,8 @@ def fit(
     if validation_data is not None:
         if len(validation_data) != 2 or len(validation_data[0]) != len(validation_data[1]):
             raise ValueError("fit() validation_data must be a pair (X_val, y_val) of equal lengths")
+        check_rows("validation X", model, validation_data[0])
+        check_labels("validation y", validation_data[1])
         history.val_loss = []
         history.val_accuracy = [] if history.accuracy is not None else None
     custom = [(getattr(m, "__name__", f"metric{i}"), m) for i, m in enumerate(wanted) if callable(m)]
@@ -411,7 +416,7 @@ def fit(
     bar = tqdm(range(epochs), desc=f"fit ({used})", unit="epoch", disable=not progress, **where)
     for epoch in bar:
         if schedule is not None and not isinstance(schedule, Schedule):
-            optimizer.lr = float(schedule(epoch))
+            optimizer.lr = scheduled_lr(schedule, epoch)
         history.lr.append(optimizer.lr)
         order = list(range(n))
         if shuffle and size < n:
