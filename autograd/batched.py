@@ -22,6 +22,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import ops
 from .engine import topological_order
+from .errors import check_value, shown
 from .value import Value
 
 try:
@@ -128,14 +129,17 @@ class BatchedTape:
     """
 
     def __init__(self, root: Value, inputs: Sequence[Value]) -> None:
-        if not isinstance(root, Value):
-            raise TypeError(f"compile_batched() needs a Value, got {type(root).__name__}")
+        check_value("compile_batched", "root", root)
         order = topological_order(root)
         index = {node: i for i, node in enumerate(order)}
+        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+            raise TypeError(f"compile_batched() inputs must be a list of leaf Values, got {type(inputs).__name__}: "
+                            f"{inputs!r}")
         self.inputs = list(inputs)
         for position, leaf in enumerate(self.inputs):
-            if not isinstance(leaf, Value) or leaf not in index or not leaf.is_leaf:
-                raise ValueError(f"compile_batched() input {position} is not a leaf of the graph: {leaf!r}")
+            check_value("compile_batched", f"inputs[{position}]", leaf)
+            if leaf not in index or not leaf.is_leaf:
+                raise ValueError(f"compile_batched() inputs[{position}] is not a leaf of the graph: {leaf!r}")
         input_set = set(self.inputs)
         #: The leaves every sample shares (parameters): their ``.grad`` gets the batch's sum.
         self.shared = [v for v in order if v.is_leaf and not v.is_constant and v not in input_set]
@@ -168,10 +172,7 @@ class BatchedTape:
     def forward(self, batch: Any) -> Array:
         """Evaluate the graph for every row of ``batch`` (rows of input values,
         in the order of ``inputs``); return the root's value for each row."""
-        columns = np.asarray(batch, dtype=float)
-        if columns.ndim != 2 or columns.shape[1] != len(self.inputs):
-            raise ValueError(f"forward() needs rows of {len(self.inputs)} input values, got an array of shape "
-                             f"{columns.shape}")
+        columns = _rows(batch, len(self.inputs))
         V = np.empty((self.size, columns.shape[0]))
         V[self._input_rows] = columns.T
         V[self._shared_rows] = np.array([v.data for v in self.shared])[:, None]
@@ -206,7 +207,7 @@ class BatchedTape:
             raise RuntimeError("backward() needs a forward() first")
         V = self._values
         G = np.zeros_like(V)
-        G[self._root] = weights
+        G[self._root] = _weights(weights, V.shape[1])
         with np.errstate(all="ignore"):  # inf and nan derivatives at singular points, as in backward()
             for group in reversed(self._groups):
                 upstream = G[group.out]
@@ -225,3 +226,32 @@ class BatchedTape:
 def compile_batched(root: Value, inputs: Sequence[Value]) -> BatchedTape:
     """Trace ``root`` (one sample's graph) for batched evaluation; see :class:`BatchedTape`."""
     return BatchedTape(root, inputs)
+
+
+def _rows(batch: Any, width: int) -> Array:
+    """``batch`` as a 2-D float array of rows of ``width`` numbers, or an error naming forward() and batch."""
+    if isinstance(batch, (str, bytes)) or not hasattr(batch, "__len__"):
+        raise TypeError(f"forward() batch must be rows of {width} numbers, got {type(batch).__name__}: {batch!r}")
+    try:
+        columns = np.asarray(batch, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"forward() batch must be rows of {width} numbers, got {shown(batch)}") from None
+    if columns.ndim != 2 or columns.shape[1] != width:
+        raise ValueError(f"forward() batch must be rows of {width} input values, got an array of shape {columns.shape}")
+    return columns
+
+
+def _weights(weights: Any, rows: int) -> Any:
+    """``weights`` as a number or one number per row, or an error naming backward() and weights."""
+    if isinstance(weights, bool) or weights is None or isinstance(weights, (str, bytes)):
+        raise TypeError(f"backward() weights must be a number or one number per row, got "
+                        f"{type(weights).__name__}: {weights!r}")
+    try:
+        w = np.asarray(weights, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"backward() weights must be a number or one number per row, got {shown(weights)}") from None
+    if w.ndim > 1 or (w.ndim == 1 and w.shape[0] != rows):
+        raise ValueError(f"backward() weights must be a number or {rows} numbers (one per row), got shape {w.shape}")
+    if not np.isfinite(w).all():
+        raise ValueError(f"backward() weights must be finite, got {shown(weights)}")
+    return w

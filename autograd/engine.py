@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, List, Optional
 
-from .errors import AnomalyError
+from .errors import AnomalyError, check_flag, check_seed, check_value
 from .mode import current
 
 #: The ``_b`` of a node of an n-ary op, whose ``_a`` is the tuple of its inputs.
@@ -36,6 +36,7 @@ def topological_order(root: Any) -> List[Any]:
     >>> [v.label or v.op for v in topological_order(y)]
     ['x', 'w', 'mul', 'add', 'tanh']
     """
+    check_value("topological_order", "root", root)
     return _depth_first(root, first_input_first=True, constants=True)
 
 
@@ -49,6 +50,7 @@ def backward_order(root: Any) -> List[Any]:
     >>> [v.label or v.op for v in backward_order(y)]
     ['add', 'mul', 'x1', 'w1', 'mul', 'x2', 'w2']
     """
+    check_value("backward_order", "root", root)
     order = _depth_first(root, first_input_first=False, constants=True)
     order.reverse()
     return order
@@ -197,6 +199,9 @@ def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any
     >>> backprop(y)[x], x.grad
     (7.0, 0.0)
     """
+    check_value("backprop", "root", root)
+    seed = check_seed("backprop", "seed", seed)
+    check_flag("backprop", "create_graph", create_graph)
     order = _pass_order(root, create_graph)
     saved = _clear_grads(order)
     try:

@@ -71,7 +71,7 @@ def _legend(root: Value, names: Dict[Value, str], digits: int) -> List[Tuple[str
 
 def _check(root: Any, wrt: Any, format: str, digits: Any, max_paths: Any) -> None:
     if not isinstance(root, Value):
-        raise TypeError(f"explain() needs a Value, got {type(root).__name__}: {root!r}")
+        raise TypeError(f"explain() root must be a Value, got {type(root).__name__}: {root!r}")
     if not isinstance(format, str) or format not in FORMATS:
         raise ValueError(f"explain() format must be 'text' or 'markdown', got {format!r}")
     if wrt is not None and not isinstance(wrt, Value):

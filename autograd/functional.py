@@ -31,8 +31,11 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
     (4.0, 3.0)
     """
     if not callable(f):
-        raise TypeError(f"grad() needs a function, got {type(f).__name__}")
+        raise TypeError(f"grad() f must be a function, got {type(f).__name__}: {f!r}")
     many = not isinstance(argnums, int)
+    if many and not isinstance(argnums, (tuple, list)):
+        raise TypeError(f"grad() argnums must be an int or a non-empty tuple of ints, got {type(argnums).__name__}: "
+                        f"{argnums!r}")
     positions: Tuple[int, ...] = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     if not positions or not all(isinstance(i, int) and not isinstance(i, bool) for i in positions):
         raise TypeError(f"grad() argnums must be an int or a non-empty tuple of ints, got {argnums!r}")

@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional
 
 from . import notation
 from .engine import backward_order, topological_order
+from .errors import check_real, check_value
 from .ops import VARIADIC
 from .value import Value
 
@@ -138,6 +139,7 @@ def node_names(root: Value) -> Dict[Value, str]:
     >>> list(names.values())
     ['x', '3', 'v2', 'v3', 'L']
     """
+    check_value("node_names", "root", root)
     order = topological_order(root)
     names: Dict[Value, str] = {}
     used: Dict[str, int] = {}
@@ -168,6 +170,11 @@ def local_rule(node: Value, position: int, names: Optional[Dict[Value, str]] = N
     >>> local_rule(a ** 3, 0), local_rule(a.leaky_relu(0.1), 0)
     ('dL/da = 3·a^2', 'dL/da = 1 if a > 0 else 0.1')
     """
+    check_value("local_rule", "node", node)
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < max(1, len(node.parents)):
+        raise (TypeError if not isinstance(position, int) or isinstance(position, bool) else ValueError)(
+            f"local_rule() position must be the index of one of the node's {len(node.parents)} inputs, "
+            f"got {position!r}")
     fn = node._fn
     parents = node.parents
     if fn is None or not parents or not fn.formula:
@@ -214,11 +221,10 @@ def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
     >>> backprop_steps(y)[-1].parent_grad_after == w.grad
     True
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"backprop_steps() needs a Value, got {type(root).__name__}")
+    check_value("backprop_steps", "root", root)
     names = node_names(root)
     graph = notation.GraphNames(root)
-    grads: Dict[Value, float] = {root: float(seed)}
+    grads: Dict[Value, float] = {root: check_real("backprop_steps", "seed", seed, finite=True)}
     pending: List[Any] = []
     for node in backward_order(root):
         parents = node.parents

@@ -15,6 +15,7 @@ from typing import Dict, List, Optional
 
 from . import ops
 from .engine import backward_order
+from .errors import check_value
 from .tapegen import generate
 from .value import Value
 
@@ -46,8 +47,7 @@ class Tape:
     """
 
     def __init__(self, root: Value) -> None:
-        if not isinstance(root, Value):
-            raise TypeError(f"compile() needs a Value, got {type(root).__name__}")
+        check_value("compile", "root", root)
         order = backward_order(root)
         order.reverse()  # the chain rule's own order, so replays match backward() bit for bit
         self.root = root

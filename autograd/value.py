@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from . import engine, ops
 from .engine import MANY, check_forward
+from .errors import check_flag, check_real, check_seed
 from .mode import current
 from .views import find_view
 
@@ -64,11 +65,11 @@ class Value:
     _fn: Optional[ops.Op]
 
     def __init__(self, data: Number, label: str = "") -> None:
-        if not _is_real(data):
-            raise _type_error("Value()", data)
+        if type(data) is not float:
+            data = check_real("Value", "data", data)
         if not isinstance(label, str):
             raise TypeError(f"Value() label must be a str, got {type(label).__name__}: {label!r}")
-        self.data = float(data)
+        self.data = data
         self.grad = 0.0
         self.label = label
         self._a = self._b = None
@@ -165,9 +166,8 @@ class Value:
         >>> y.backward(); x.grad
         12.0
         """
-        if not isinstance(gradient, Value) and not _is_real(gradient):
-            raise _type_error("backward() gradient", gradient)
-        seed = gradient if isinstance(gradient, Value) else float(gradient)
+        seed = check_seed("backward", "gradient", gradient)
+        check_flag("backward", "create_graph", create_graph)
         if create_graph and not isinstance(seed, Value):
             seed = Value(seed)  # then every gradient is a Value, even a constant one (relu, x + 1)
         engine.backward(self, seed, create_graph)

@@ -24,23 +24,28 @@ Rows = List[List[float]]
 Seed = Union[None, int, random.Random]
 
 
-def _rng(seed: Seed) -> random.Random:
+def _rng(seed: Seed, who: str = "") -> random.Random:
     if isinstance(seed, random.Random):
         return seed
     if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
         return random.Random(seed)
-    raise TypeError(f"seed must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")
+    where = f"{who}() " if who else ""
+    raise TypeError(f"{where}seed must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")
 
 
-def _check_n(n: Any, least: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < least:
-        raise ValueError(f"n must be an int >= {least}, got {n!r}")
+def _check_n(who: str, n: Any, least: int = 1, name: str = "n") -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{who}() {name} must be an int >= {least}, got {type(n).__name__}: {n!r}")
+    if n < least:
+        raise ValueError(f"{who}() {name} must be an int >= {least}, got {n!r}")
     return n
 
 
-def _check_noise(noise: Any) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < math.inf:
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+def _check_noise(who: str, noise: Any) -> float:
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)):
+        raise TypeError(f"{who}() noise must be a number >= 0, got {type(noise).__name__}: {noise!r}")
+    if not 0 <= noise < math.inf:
+        raise ValueError(f"{who}() noise must be a finite number >= 0, got {noise!r}")
     return float(noise)
 
 
@@ -74,12 +79,12 @@ def xor(n: int = 4, noise: float = 0.0, seed: Seed = 0, labels: Sequence[Any] = 
     >>> X, y = xor(n=8, noise=0.1, labels=(-1, 1)); len(X), y
     (8, [-1, 1, 1, -1, -1, 1, 1, -1])
     """
-    n, noise = _check_n(n), _check_noise(noise)
+    n, noise = _check_n("xor", n), _check_noise("xor", noise)
     neg, pos = _two_labels(labels)
     corners = [([0.0, 0.0], neg), ([0.0, 1.0], pos), ([1.0, 0.0], pos), ([1.0, 1.0], neg)]
     X = [list(corners[i % 4][0]) for i in range(n)]
     y = [corners[i % 4][1] for i in range(n)]
-    return _finish(X, y, noise, _rng(seed), shuffle=False)
+    return _finish(X, y, noise, _rng(seed, "xor"), shuffle=False)
 
 
 def moons(n: int = 100, noise: float = 0.1, seed: Seed = 0, labels: Sequence[Any] = (0, 1),
@@ -94,14 +99,14 @@ def moons(n: int = 100, noise: float = 0.1, seed: Seed = 0, labels: Sequence[Any
     >>> len(X), sum(y), [round(v, 4) for v in X[0]]
     (100, 50, [-0.6918, 0.846])
     """
-    n, noise = _check_n(n, 2), _check_noise(noise)
+    n, noise = _check_n("moons", n, 2), _check_noise("moons", noise)
     neg, pos = _two_labels(labels)
     n_out = n // 2
     n_in = n - n_out
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
     X += [[1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5] for t in _linspace(0.0, math.pi, n_in)]
     y = [neg] * n_out + [pos] * n_in
-    return _finish(X, y, noise, _rng(seed), shuffle)
+    return _finish(X, y, noise, _rng(seed, "moons"), shuffle)
 
 
 def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed = 0,
@@ -113,16 +118,16 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed =
     >>> [round(math.hypot(*row), 6) for row in X]
     [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5]
     """
-    n, noise = _check_n(n, 2), _check_noise(noise)
+    n, noise = _check_n("circles", n, 2), _check_noise("circles", noise)
     if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor < 1:
-        raise ValueError(f"factor must be between 0 and 1, got {factor!r}")
+        raise ValueError(f"circles() factor must be a number between 0 and 1, got {factor!r}")
     neg, pos = _two_labels(labels)
     n_out = n // 2
     n_in = n - n_out
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_out, endpoint=False)]
     X += [[factor * math.cos(t), factor * math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_in, endpoint=False)]
     y = [neg] * n_out + [pos] * n_in
-    return _finish(X, y, noise, _rng(seed), shuffle)
+    return _finish(X, y, noise, _rng(seed, "circles"), shuffle)
 
 
 def spiral(n: int = 150, classes: int = 3, noise: float = 0.2, seed: Seed = 0,
@@ -137,11 +142,11 @@ def spiral(n: int = 150, classes: int = 3, noise: float = 0.2, seed: Seed = 0,
     >>> len(X), sorted(set(y)), [y.count(k) for k in range(3)]
     (150, [0, 1, 2], [50, 50, 50])
     """
-    n = _check_n(n)
-    noise = _check_noise(noise)
+    n = _check_n("spiral", n)
+    noise = _check_noise("spiral", noise)
     if isinstance(classes, bool) or not isinstance(classes, int) or not 2 <= classes <= n:
-        raise ValueError(f"classes must be an int from 2 to n ({n}), got {classes!r}")
-    rng = _rng(seed)
+        raise ValueError(f"spiral() classes must be an int from 2 to n ({n}), got {classes!r}")
+    rng = _rng(seed, "spiral")
     X: Rows = []
     y: List[int] = []
     for k in range(classes):
@@ -179,8 +184,8 @@ def house_prices(n: int = 200, noise: float = 0.2, seed: Seed = 0, standardize: 
     >>> raw, _ = house_prices(n=200, standardize=False); raw[0]
     [192.0, 6.0, 21.0]
     """
-    n, noise = _check_n(n, 2), _check_noise(noise)
-    rng = _rng(seed)
+    n, noise = _check_n("house_prices", n, 2), _check_noise("house_prices", noise)
+    rng = _rng(seed, "house_prices")
     X: Rows = []
     y: List[float] = []
     for _ in range(n):
@@ -213,11 +218,32 @@ def standardize(X: Rows, mean: Optional[Sequence[float]] = None,
 
 def _standardize(X: Rows, mean: Optional[Sequence[float]],
                  std: Optional[Sequence[float]]) -> Tuple[Rows, List[float], List[float]]:
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise TypeError(f"standardize() X must be a list of rows of numbers, got {type(X).__name__}: {X!r}")
     if len(X) == 0:
-        raise ValueError("standardize() needs at least one row")
+        raise ValueError("standardize() X needs at least one row")
+    for r, row in enumerate(X):
+        if isinstance(row, (str, bytes)) or not hasattr(row, "__len__"):
+            raise TypeError(f"standardize() X[{r}] must be a row of numbers, got {type(row).__name__}: {row!r}")
+        for j, v in enumerate(row):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise TypeError(f"standardize() X[{r}][{j}] must be a number, got {type(v).__name__}: {v!r}")
+            if not math.isfinite(v):
+                raise ValueError(f"standardize() X[{r}][{j}] is {v!r}; data must be finite numbers")
     cols = len(X[0])
     if any(len(row) != cols for row in X):
-        raise ValueError("standardize() needs rows of equal length")
+        raise ValueError("standardize() X needs rows of equal length")
+    for arg, given in (("mean", mean), ("std", std)):
+        if given is None:
+            continue
+        if isinstance(given, (str, bytes)) or not hasattr(given, "__len__") or len(given) != cols:
+            raise ValueError(f"standardize() {arg} must be {cols} numbers, one per column, got {given!r}")
+        for j, v in enumerate(given):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise TypeError(f"standardize() {arg}[{j}] must be a number, got {type(v).__name__}: {v!r}")
+            if not math.isfinite(v) or (arg == "std" and v <= 0):
+                raise ValueError(f"standardize() {arg}[{j}] must be a finite number{' > 0' if arg == 'std' else ''}, "
+                                 f"got {v!r}")
     if mean is None:
         mean = [math.fsum(row[j] for row in X) / len(X) for j in range(cols)]
     if std is None:
@@ -239,21 +265,24 @@ def split(X: Sequence[Any], y: Sequence[Any], test_size: Union[float, int] = 0.2
     >>> len(X_train), len(X_test), X_test, y_test
     (3, 1, [[2]], [2])
     """
+    for arg, given in (("X", X), ("y", y)):
+        if isinstance(given, (str, bytes)) or not hasattr(given, "__len__"):
+            raise TypeError(f"split() {arg} must be a sequence, got {type(given).__name__}: {given!r}")
     if len(X) != len(y):
-        raise ValueError(f"split() got {len(X)} rows of X but {len(y)} labels")
+        raise ValueError(f"split() got {len(X)} rows of X but {len(y)} labels (y)")
     n = len(X)
     if isinstance(test_size, bool) or not isinstance(test_size, (int, float)):
-        raise TypeError(f"test_size must be a fraction or a number of rows, got {test_size!r}")
+        raise TypeError(f"split() test_size must be a fraction or a number of rows, got {test_size!r}")
     if isinstance(test_size, float):
         if not 0 < test_size < 1:
-            raise ValueError(f"a fractional test_size must be between 0 and 1, got {test_size!r}")
+            raise ValueError(f"split() test_size as a fraction must be between 0 and 1, got {test_size!r}")
         n_test = math.ceil(test_size * n)
     else:
         n_test = test_size
     if not 0 < n_test < n:
-        raise ValueError(f"test_size {test_size!r} leaves {n_test} of {n} rows for testing; need 1 to {n - 1}")
+        raise ValueError(f"split() test_size {test_size!r} leaves {n_test} of {n} rows for testing; need 1 to {n - 1}")
     order = list(range(n))
     if shuffle:
-        _rng(seed).shuffle(order)
+        _rng(seed, "split").shuffle(order)
     test, train = order[:n_test], order[n_test:]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]

@@ -8,9 +8,10 @@ the bias starts at 0, hidden neurons are ReLU and the last layer is linear.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
 
 from autograd import Value
 
@@ -41,6 +42,19 @@ def _activation(name: Any, nonlin: Optional[bool] = None) -> str:
     if key not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
     return key
+
+
+@contextlib.contextmanager
+def _naming(who: str, arg: str = "") -> Iterator[None]:
+    """Re-raise a TypeError or ValueError from the argument checks inside with ``who()`` (and
+    ``arg``) in front, unless the message already starts with ``who``."""
+    try:
+        yield
+    except (TypeError, ValueError) as e:
+        message = str(e)
+        if message.startswith(who) and (not arg or arg in message):
+            raise
+        raise type(e)(f"{who}() {arg + ': ' if arg else ''}{message}") from None
 
 
 def _positive_int(what: str, n: Any) -> int:
@@ -123,12 +137,13 @@ class Neuron(Module):
         negative_slope: float = 0.01,
         fan_out: int = 1,
     ) -> None:
-        self.nin = _positive_int("Neuron nin", nin)
-        self.activation = _activation(activation, nonlin)
-        self.negative_slope = _slope(negative_slope)
-        start = Init.parse(init)
-        rng = rng_from(seed)
-        fan_out = _positive_int("Neuron fan_out", fan_out)
+        with _naming("Neuron"):
+            self.nin = _positive_int("Neuron nin", nin)
+            self.activation = _activation(activation, nonlin)
+            self.negative_slope = _slope(negative_slope)
+            start = Init.parse(init)
+            rng = rng_from(seed)
+            fan_out = _positive_int("Neuron fan_out", fan_out)
         self.w = [Value(start.weight(rng, nin, fan_out)) for _ in range(nin)]
         self.b = Value(start.bias())
         _label(self)
@@ -187,10 +202,12 @@ class Layer(Module):
         nonlin: Optional[bool] = None,
         negative_slope: float = 0.01,
     ) -> None:
-        self.nin = _positive_int("Layer nin", nin)
-        self.nout = _positive_int("Layer nout", nout)
-        act = _activation(activation, nonlin)
-        start, rng = Init.parse(init), rng_from(seed)
+        with _naming("Layer"):
+            self.nin = _positive_int("Layer nin", nin)
+            self.nout = _positive_int("Layer nout", nout)
+            act = _activation(activation, nonlin)
+            start, rng = Init.parse(init), rng_from(seed)
+            _slope(negative_slope)
         self.neurons = [
             Neuron(nin, act, start, rng, negative_slope=negative_slope, fan_out=nout) for _ in range(nout)
         ]
@@ -273,16 +290,24 @@ class MLP(Module):
         sizes = [_positive_int(f"MLP nouts[{i}]", n) for i, n in enumerate(nouts)]
         if not sizes:
             raise ValueError("MLP nouts must list at least one layer size, got []")
-        if isinstance(activation, str):
-            acts = [_activation(activation)] * (len(sizes) - 1)
-            acts.append(_activation(output_activation or "linear"))
-        else:
-            if output_activation is not None:
-                raise ValueError("with a list of activations, name the last layer's in the list, not output_activation")
-            acts = [_activation(a) for a in activation]
-            if len(acts) != len(sizes):
-                raise ValueError(f"MLP got {len(acts)} activations for {len(sizes)} layers; give one per layer")
-        start, rng = Init.parse(init), rng_from(seed)
+        with _naming("MLP"):
+            if isinstance(activation, str):
+                acts = [_activation(activation)] * (len(sizes) - 1)
+                with _naming("MLP", "output_activation"):
+                    acts.append(_activation(output_activation or "linear"))
+            else:
+                if output_activation is not None:
+                    raise ValueError("with a list of activations, name the last layer's in the list, "
+                                     "not output_activation")
+                if not hasattr(activation, "__iter__"):
+                    raise TypeError(f"activation must be a name or a list of names, got {type(activation).__name__}: "
+                                    f"{activation!r}")
+                acts = [_activation(a) for a in activation]
+                if len(acts) != len(sizes):
+                    raise ValueError(f"got {len(acts)} activations for {len(sizes)} layers; give one per layer "
+                                     f"(activation={activation!r})")
+            start, rng = Init.parse(init), rng_from(seed)
+            _slope(negative_slope)
         dims = [self.nin, *sizes]
         self.layers = [
             Layer(dims[i], dims[i + 1], acts[i], start, rng, negative_slope=negative_slope)

@@ -52,14 +52,14 @@ def _pairs(who: str, outputs: Any, targets: Any) -> List[Tuple[Any, float]]:
     """(output, target) for every element, batch and multi-output flattened."""
     if not _is_seq(outputs):
         if _is_seq(targets):
-            raise ValueError(f"{who} got one output but {len(targets)} targets")
+            raise ValueError(f"{who} got one output but {len(targets)} targets (outputs and targets must match)")
         return [(outputs, _number(who, targets))]
     outs = list(outputs)
     if not _is_seq(targets):
-        raise ValueError(f"{who} got {len(outs)} outputs but one target ({targets!r})")
+        raise ValueError(f"{who} got {len(outs)} outputs but one target: targets={targets!r}")
     ts = list(targets)
     if len(outs) != len(ts):
-        raise ValueError(f"{who} got {len(outs)} outputs but {len(ts)} targets")
+        raise ValueError(f"{who} got {len(outs)} outputs but {len(ts)} targets (outputs and targets must match)")
     pairs: List[Tuple[Any, float]] = []
     for o, t in zip(outs, ts):
         pairs.extend(_pairs(who, o, t) if _is_seq(o) or _is_seq(t) else [(o, _number(who, t))])
@@ -181,6 +181,7 @@ def hinge(outputs: Outputs, targets: Targets, margin: float = 1.0, reduction: st
     [0.0, -0.333333333333, 0.333333333333]
     """
     who = "hinge()"
+    margin = _margin(margin)
     terms = []
     for o, t in _pairs(who, outputs, targets):
         if t == 1.0:
@@ -190,6 +191,14 @@ def hinge(outputs: Outputs, targets: Targets, margin: float = 1.0, reduction: st
         else:
             raise ValueError(f"{who} targets must be +1 or -1 (0 is read as -1), got {t!r}")
     return _reduce(who, terms, reduction)
+
+
+def _margin(margin: Any) -> float:
+    if isinstance(margin, bool) or not isinstance(margin, numbers.Real):
+        raise TypeError(f"hinge() margin must be a number, got {type(margin).__name__}: {margin!r}")
+    if not math.isfinite(margin):
+        raise ValueError(f"hinge() margin must be finite, got {margin!r}")
+    return float(margin)
 
 
 def _relu(x: Any) -> Any:
@@ -202,7 +211,7 @@ def _class_index(who: str, t: Any, classes: int) -> int:
         raise TypeError(f"{who} targets must be class indices (ints), got {type(t).__name__}: {t!r}")
     index = int(float(t))
     if not 0 <= index < classes:
-        raise ValueError(f"{who} target {index} is not a class index for {classes} scores (0 to {classes - 1})")
+        raise ValueError(f"{who} targets: {index} is not a class index for {classes} scores (0 to {classes - 1})")
     return index
 
 
@@ -241,7 +250,8 @@ def cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
         terms = [_one_ce(outputs, targets)]
     else:
         if not _is_seq(targets) or not _is_seq(outputs):
-            raise TypeError(f"{who} needs class scores and class indices, got {outputs!r} and {targets!r}")
+            raise TypeError(f"{who} needs class scores (outputs) and class indices (targets), got outputs={outputs!r} "
+                            f"and targets={targets!r}")
         if len(outputs) != len(targets):
             raise ValueError(f"{who} got {len(outputs)} samples but {len(targets)} targets")
         if len(outputs) == 0:
@@ -263,10 +273,20 @@ def l2(parameters: Iterable[Value], alpha: float = 1.0) -> Value:
     >>> r.backward(); [p.grad for p in w]
     [3.0, -4.0]
     """
-    squares = [p * p for p in parameters]
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"l2() alpha must be a number, got {type(alpha).__name__}: {alpha!r}")
+    if not math.isfinite(alpha):
+        raise ValueError(f"l2() alpha must be finite, got {alpha!r}")
+    if isinstance(parameters, (Value, str, bytes)) or not hasattr(parameters, "__iter__"):
+        raise TypeError(f"l2() parameters must be a list of Values, got {type(parameters).__name__}: {parameters!r}")
+    params = list(parameters)
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"l2() parameters must hold Values, got {type(p).__name__} at position {i}: {p!r}")
+    squares = [p * p for p in params]
     if not squares:
         return Value(0.0)
-    return alpha * _total(squares)
+    return float(alpha) * _total(squares)
 
 
 #: Loss names ``fit`` understands, with what kind of task each is for.
@@ -292,4 +312,6 @@ def get(loss: Union[str, Callable[..., Value]]) -> Callable[..., Value]:
         return loss
     if isinstance(loss, str) and loss.lower() in LOSSES:
         return LOSSES[loss.lower()][0]
+    if not isinstance(loss, str):
+        raise TypeError(f"loss must be a name or a function, got {type(loss).__name__}: {loss!r}")
     raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)} or pass a function")

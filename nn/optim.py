@@ -47,14 +47,17 @@ class Optimizer:
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         who = type(self).__name__
         if isinstance(params, Value):
-            raise TypeError(f"{who} needs a list of parameters, got a single Value; wrap it: [{params!r}]")
+            raise TypeError(f"{who}() params must be a list of parameters, got a single Value; wrap it: [{params!r}]")
+        if isinstance(params, (str, bytes)) or not hasattr(params, "__iter__"):
+            raise TypeError(f"{who}() params must be a list of parameter Values, got {type(params).__name__}: "
+                            f"{params!r}")
         self.params: List[Value] = list(params)
         if not self.params:
-            raise ValueError(f"{who} got an empty parameter list")
+            raise ValueError(f"{who}() params is an empty list: there is nothing to optimize")
         seen = set()
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
-                raise TypeError(f"{who} parameters must be Values, got {type(p).__name__} at position {i}")
+                raise TypeError(f"{who}() params must hold Values, got {type(p).__name__} at position {i}: {p!r}")
             if id(p) in seen:
                 raise ValueError(f"{who} got the same parameter twice (position {i}); it would be updated twice")
             seen.add(id(p))
@@ -226,7 +229,8 @@ class Schedule:
 
     def __init__(self, optimizer: Optimizer) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(self).__name__} needs an Optimizer, got {type(optimizer).__name__}")
+            raise TypeError(f"{type(self).__name__}() optimizer must be an Optimizer, got {type(optimizer).__name__}: "
+                            f"{optimizer!r}")
         self.optimizer = optimizer
         self.base_lr = optimizer.lr
         self.epoch = 0
@@ -282,10 +286,10 @@ class LinearDecay(Schedule):
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0, end_factor: float = 0.0,
                  total_iters: int = 100) -> None:
-        self.start_factor = _number("linear_decay", "start_factor", start_factor)
-        self.end_factor = _number("linear_decay", "end_factor", end_factor)
+        self.start_factor = _number("LinearDecay()", "start_factor", start_factor)
+        self.end_factor = _number("LinearDecay()", "end_factor", end_factor)
         if isinstance(total_iters, bool) or not isinstance(total_iters, int) or total_iters < 1:
-            raise ValueError(f"linear_decay total_iters must be a positive int, got {total_iters!r}")
+            raise ValueError(f"LinearDecay() total_iters must be a positive int, got {total_iters!r}")
         self.total_iters = total_iters
         super().__init__(optimizer)
 
@@ -306,9 +310,9 @@ class StepDecay(Schedule):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"step_decay step_size must be a positive int, got {step_size!r}")
+            raise ValueError(f"StepDecay() step_size must be a positive int, got {step_size!r}")
         self.step_size = step_size
-        self.gamma = _number("step_decay", "gamma", gamma)
+        self.gamma = _number("StepDecay()", "gamma", gamma)
         super().__init__(optimizer)
 
     def factor(self, epoch: int) -> float:
@@ -325,7 +329,7 @@ class LambdaSchedule(Schedule):
 
     def __init__(self, optimizer: Optimizer, fn: Callable[[int], float]) -> None:
         if not callable(fn):
-            raise TypeError(f"LambdaSchedule needs a function of the epoch, got {type(fn).__name__}")
+            raise TypeError(f"LambdaSchedule() fn must be a function of the epoch, got {type(fn).__name__}: {fn!r}")
         self.fn = fn
         super().__init__(optimizer)
 

@@ -26,7 +26,7 @@ from autograd import Value, no_grad
 from autograd.views import find_view
 
 from . import losses as _losses
-from ._validate import check_labels, check_rows, scheduled_lr
+from ._validate import check_data, check_labels, check_model, check_rows, scheduled_lr
 from .engines import choose_engine, make_engine
 from .module import Module
 from .optim import SGD, Optimizer, Schedule
@@ -166,6 +166,9 @@ def predict(model: Callable[[Any], Any], X: Sequence[Any]) -> List[Any]:
     >>> predict(MLP(2, [3, 1], activation="linear", init=constant(1.0)), [[0, 0], [1, 0]])
     [4.0, 7.0]
     """
+    check_model("predict", model)
+    check_data("predict", X)
+    check_rows("X", model, X, "predict")
     with no_grad():
         return [_data(model(x)) for x in X]
 
@@ -188,10 +191,12 @@ def accuracy(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any],
     >>> accuracy(model, [[1, 1], [-2, -1], [-3, 0]], [1, 0, 1])
     0.6666666666666666
     """
-    if len(X) != len(y):
-        raise ValueError(f"accuracy() got {len(X)} rows of X but {len(y)} labels")
-    if len(X) == 0:
-        raise ValueError("accuracy() needs at least one row")
+    check_data("accuracy", X, y)
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not math.isfinite(threshold)):
+        raise (ValueError if isinstance(threshold, float) else TypeError)(
+            f"accuracy() threshold must be a finite number or None, got {threshold!r}")
+    check_rows("X", model, X, "accuracy")
     t = _default_threshold(model) if threshold is None else threshold
     outputs = predict(model, X)
     return sum(_correct(o, target, t) for o, target in zip(outputs, y)) / len(y)
@@ -207,7 +212,10 @@ def evaluate(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any], lo
     >>> evaluate(MLP(1, [1], init=constant(1.0)), [[1.0], [2.0]], [2.0, 2.0])   # outputs 2, 3
     {'loss': 0.5, 'accuracy': None}
     """
-    fn, kind = _resolve_loss(loss)
+    check_model("evaluate", model)
+    check_data("evaluate", X, y)
+    check_rows("X", model, X, "evaluate")
+    fn, kind = _resolve_loss(loss, "evaluate")
     t = _threshold(kind, model, y) if threshold is None else threshold
     return _evaluate(model, X, y, fn, t, _classifying(kind, y))
 
@@ -223,18 +231,19 @@ def _evaluate(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any], f
     return {"loss": value, "accuracy": acc}
 
 
-def _resolve_loss(loss: LossSpec) -> Tuple[Callable[..., Value], str]:
+def _resolve_loss(loss: LossSpec, who: str = "fit") -> Tuple[Callable[..., Value], str]:
     if isinstance(loss, str):
         key = loss.lower()
         if key not in _losses.LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(_losses.LOSSES)} or pass a function")
+            raise ValueError(f"{who}() loss: unknown loss {loss!r}; choose one of {', '.join(_losses.LOSSES)} "
+                             "or pass a function")
         return _losses.LOSSES[key]
     if callable(loss):
         for fn, kind in _losses.LOSSES.values():
             if fn is loss:
                 return fn, kind
         return loss, "custom"
-    raise TypeError(f"loss must be a name or a function, got {type(loss).__name__}: {loss!r}")
+    raise TypeError(f"{who}() loss must be a name or a function, got {type(loss).__name__}: {loss!r}")
 
 
 def _classifying(kind: str, y: Sequence[Any]) -> bool:
@@ -354,10 +363,7 @@ def fit(
     >>> history.accuracy[-1], accuracy(model, X, y)
     (1.0, 1.0)
     """
-    if len(X) != len(y):
-        raise ValueError(f"fit() got {len(X)} rows of X but {len(y)} labels")
-    if len(X) == 0:
-        raise ValueError("fit() needs at least one row of data")
+    check_data("fit", X, y)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit() epochs must be an int >= 0, got {epochs!r}")
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
@@ -367,12 +373,15 @@ def fit(
     check_rows("X", model, X)
     check_labels("y", y)
     loss_fn, kind = _resolve_loss(loss)
+    if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 <= lr < math.inf):
+        raise (TypeError if not isinstance(lr, (int, float)) else ValueError)(
+            f"fit() lr must be a finite number >= 0, got {lr!r}")
     if optimizer is None:
         optimizer = SGD(model.parameters(), lr=0.1 if lr is None else lr)
     elif lr is not None:
         raise ValueError("fit() got both an optimizer and lr; set the learning rate on the optimizer")
     elif not isinstance(optimizer, Optimizer):
-        raise TypeError(f"fit() optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}")
+        raise TypeError(f"fit() optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}: {optimizer!r}")
     params = model.parameters()
     model_ids = {id(p) for p in params}
     if not any(id(p) in model_ids for p in optimizer.params):
@@ -382,6 +391,9 @@ def fit(
         raise ValueError("fit(): the schedule belongs to a different optimizer than the one training")
     if schedule is not None and not isinstance(schedule, Schedule) and not callable(schedule):
         raise TypeError(f"fit() schedule must be a Schedule or a function of the epoch, got {schedule!r}")
+    if metrics is not None and (isinstance(metrics, (str, bytes)) or not hasattr(metrics, "__iter__")):
+        raise TypeError(f"fit() metrics must be a list of 'accuracy' and functions, got {type(metrics).__name__}: "
+                        f"{metrics!r}")
     wanted = list(metrics) if metrics is not None else (["accuracy"] if _classifying(kind, y) else [])
     threshold = _threshold(kind, model, y)
     if "accuracy" in wanted:
@@ -398,10 +410,15 @@ def fit(
     if "accuracy" in wanted:
         history.accuracy = []
     if validation_data is not None:
-        if len(validation_data) != 2 or len(validation_data[0]) != len(validation_data[1]):
-            raise ValueError("fit() validation_data must be a pair (X_val, y_val) of equal lengths")
-        check_rows("validation X", model, validation_data[0])
-        check_labels("validation y", validation_data[1])
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise TypeError(f"fit() validation_data must be a pair (X_val, y_val), got {validation_data!r}"[:300])
+        for part in validation_data:
+            if isinstance(part, (str, bytes)) or not hasattr(part, "__len__"):
+                raise TypeError(f"fit() validation_data must be a pair (X_val, y_val) of sequences, got {part!r}")
+        if len(validation_data[0]) != len(validation_data[1]) or len(validation_data[0]) == 0:
+            raise ValueError("fit() validation_data must be a pair (X_val, y_val) of equal, non-zero lengths")
+        check_rows("validation_data X", model, validation_data[0])
+        check_labels("validation_data y", validation_data[1])
         history.val_loss = []
         history.val_accuracy = [] if history.accuracy is not None else None
     custom = [(getattr(m, "__name__", f"metric{i}"), m) for i, m in enumerate(wanted) if callable(m)]

@@ -21,6 +21,7 @@ can show either.
 
 from __future__ import annotations
 
+import math
 from typing import Dict
 
 from autograd import Value
@@ -38,6 +39,10 @@ def tutorial_network(weight: float = 1.0) -> MLP:
     >>> model([0.0, 0.0]).data           # Z1 = Z2 = Z3 = 1, D0 = 1 + 1 + 1 + 1
     4.0
     """
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+        raise TypeError(f"tutorial_network() weight must be a number, got {type(weight).__name__}: {weight!r}")
+    if not math.isfinite(weight):
+        raise ValueError(f"tutorial_network() weight must be finite, got {weight!r}")
     return MLP(2, [3, 1], activation="linear", init=constant(weight))
 
 

@@ -248,6 +248,28 @@ def svg(graph: graphviz.Digraph) -> str:
     return out
 
 
+# --- argument checks shared by the pictures ---------------------------------------------
+
+def check_digits(who: str, digits: Any) -> None:
+    """Raise unless ``digits`` is an int from 1 to 17 (the significant digits a float has).
+
+    >>> check_digits("draw_graph", 1.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: draw_graph() digits must be an int from 1 to 17, got float: 1.5
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int):
+        raise TypeError(f"{who}() digits must be an int from 1 to 17, got {type(digits).__name__}: {digits!r}")
+    if not 1 <= digits <= 17:
+        raise ValueError(f"{who}() digits must be an int from 1 to 17, got {digits!r}")
+
+
+def check_bool(who: str, arg: str, x: Any) -> None:
+    """Raise a TypeError unless ``x`` is True or False."""
+    if not isinstance(x, bool):
+        raise TypeError(f"{who}() {arg} must be True or False, got {type(x).__name__}: {x!r}")
+
+
 # --- text -------------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")

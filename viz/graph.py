@@ -8,7 +8,11 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set
 from autograd import Value, topological_order
 from autograd.ops import VARIADIC
 
+<<<<<<< HEAD
 from ._render import PALETTE, Graph, clip, fmt, html_text, largest, shade, tooltip_text
+=======
+from ._render import PALETTE, Graph, check_bool, check_digits, fmt, html_text, largest, shade, tooltip_text
+>>>>>>> 398f6c5 (validation at every public entry point: errors name the function, the argument and the value (table-driven test of 592 bad calls over the public API))
 from .steps import node_names
 
 __all__ = ["draw_graph", "node_kind", "KINDS"]
@@ -32,7 +36,7 @@ _FONT = "Helvetica,Arial,sans-serif"
 _PARAMETER_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)+")
 
 
-def _param_set(params: Any) -> Optional[Set[Value]]:
+def _param_set(params: Any, who: str = "draw_graph") -> Optional[Set[Value]]:
     if params is None:
         return None
     if hasattr(params, "parameters") and callable(params.parameters):
@@ -41,11 +45,11 @@ def _param_set(params: Any) -> Optional[Set[Value]]:
         values = list(params)
     except TypeError:
         raise TypeError(
-            f"params must be Values or a model with .parameters(), got {type(params).__name__}"
+            f"{who}() params must be Values or a model with .parameters(), got {type(params).__name__}: {params!r}"
         ) from None
     for p in values:
         if not isinstance(p, Value):
-            raise TypeError(f"params must hold Values, got {type(p).__name__}: {p!r}")
+            raise TypeError(f"{who}() params must hold Values, got {type(p).__name__}: {p!r}")
     return set(values)
 
 
@@ -65,6 +69,10 @@ def node_kind(v: Value, params: Optional[Set[Value]] = None) -> str:
     >>> node_kind(x), node_kind(Value(0.5, label="layers.0.neurons.1.b"))
     ('leaf', 'parameter')
     """
+    if not isinstance(v, Value):
+        raise TypeError(f"node_kind() v must be a Value, got {type(v).__name__}: {v!r}"[:200])
+    if params is not None and not isinstance(params, (set, frozenset)):
+        params = _param_set(params, "node_kind")
     if v.is_constant:
         return "constant"
     if not v.is_leaf:
@@ -81,12 +89,15 @@ def _value(x: Any) -> float:
 def _check(root: Any, rankdir: str, max_nodes: Optional[int], color_by: Optional[str],
            who: str = "draw_graph") -> List[Value]:
     if not isinstance(root, Value):
-        raise TypeError(f"{who}() needs a Value, got {type(root).__name__}")
+        raise TypeError(f"{who}() root must be a Value, got {type(root).__name__}: {root!r}"[:200])
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"{who}() rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if color_by not in (None, "grad", "data"):
         raise ValueError(f"{who}() color_by must be None, 'grad' or 'data', got {color_by!r}")
-    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)):
+        raise TypeError(f"{who}() max_nodes must be a positive int or None, got {type(max_nodes).__name__}: "
+                        f"{max_nodes!r}")
+    if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"{who}() max_nodes must be a positive int or None, got {max_nodes!r}")
     order = topological_order(root)
     if max_nodes is not None and len(order) > max_nodes:
@@ -140,6 +151,8 @@ def draw_graph(
     6
     """
     order = _check(root, rankdir, max_nodes, color_by)
+    check_digits("draw_graph", digits)
+    check_bool("draw_graph", "legend", legend)
     return _build(root, order, rankdir, color_by, _param_set(params), legend, digits)
 
 

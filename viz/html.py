@@ -16,9 +16,14 @@ from typing import Any, Dict, List, Optional, Union
 
 from autograd import Value
 
+<<<<<<< HEAD
 from ._assets import BASE_CSS, STEP_CSS, STEP_KEY, STEP_SCRIPT
 from ._render import fmt, svg
 from .graph import _build, _check, _param_set, describe_graph, node_kind
+=======
+from ._render import check_digits, fmt, svg
+from .graph import _build, _check, _param_set
+>>>>>>> 398f6c5 (validation at every public entry point: errors name the function, the argument and the value (table-driven test of 592 bad calls over the public API))
 from .steps import Step, backprop_steps, node_names
 
 __all__ = ["save_backprop_html", "backprop_html", "forward_lines"]
@@ -89,6 +94,9 @@ def backprop_html(
 ) -> str:
     """The step-through page of :func:`save_backprop_html`, as a string."""
     order = _check(root, rankdir, max_nodes, None, who="save_backprop_html")
+    check_digits("save_backprop_html", digits)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"save_backprop_html() title must be a str or None, got {type(title).__name__}: {title!r}")
     names = node_names(root)
     index = {v: i for i, v in enumerate(order)}
     steps = backprop_steps(root)
@@ -100,9 +108,14 @@ def backprop_html(
     for s in steps:
         texts[s.parent].append(fmt(s.parent_grad_after, digits) + MARKS)
     widest = {v: max(ts, key=len) for v, ts in texts.items()}
+<<<<<<< HEAD
     graph = _build(root, order, rankdir, None, param_set, True, digits, grad_text=lambda v: widest[v])
     title_text, desc = describe_graph(root, order, names, param_set)
     graph.describe(title_text, desc.split(" Gradients:")[0] + " The grads fill in as you step through backprop.")
+=======
+    graph = _build(root, order, rankdir, None, _param_set(params, "save_backprop_html"), True, digits,
+                   grad_text=lambda v: widest[v])
+>>>>>>> 398f6c5 (validation at every public entry point: errors name the function, the argument and the value (table-driven test of 592 bad calls over the public API))
     picture = _clean_svg(svg(graph))
     title = title if title is not None else f"Backprop through {root_name}, one edge at a time"
     data = {
@@ -184,6 +197,8 @@ def save_backprop_html(
     >>> "<svg" in page and "dL/dw" not in page and "dy/dw += 2 × 0.42 = 0.8399" in page
     True
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save_backprop_html() path must be a str or os.PathLike, got {type(path).__name__}: {path!r}")
     page = backprop_html(root, title=title, rankdir=rankdir, params=params, max_nodes=max_nodes, digits=digits)
     out = pathlib.Path(path)
     out.write_text(page, encoding="utf-8")

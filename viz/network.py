@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from autograd import Value, no_grad
 
-from ._render import PALETTE, Graph, fmt, html_text, largest, shade, sign_colour, tooltip_text
+from ._render import PALETTE, Graph, check_digits, fmt, html_text, largest, shade, sign_colour, tooltip_text
 
 __all__ = ["draw_network", "weight_names", "unit_names"]
 
@@ -16,7 +16,7 @@ _FONT = "Helvetica,Arial,sans-serif"
 _LETTERS = "WVUTSRQPONMLKJIHGFE"
 
 
-def _layers(model: Any) -> List[Any]:
+def _layers(model: Any, who: str = "draw_network") -> List[Any]:
     """The model's layers, duck-typed: ``.layers`` of ``.neurons`` with ``.w`` and ``.b``."""
     if hasattr(model, "layers"):
         layers = list(model.layers)
@@ -26,8 +26,8 @@ def _layers(model: Any) -> List[Any]:
         layers = [_OneNeuron(model)]  # a single Neuron
     else:
         raise TypeError(
-            f"draw_network() needs an MLP, Layer or Neuron (layers of neurons with .w and .b), "
-            f"got {type(model).__name__}"
+            f"{who}() model must be an MLP, Layer or Neuron (layers of neurons with .w and .b), "
+            f"got {type(model).__name__}: {model!r}"[:300]
         )
     if not layers:
         raise ValueError("draw_network(): the model has no layers")
@@ -64,7 +64,7 @@ def unit_names(model: Any) -> List[List[str]]:
     >>> unit_names(MLP(2, [3, 1]))
     [['X0', 'X1', 'X2'], ['Z0', 'Z1', 'Z2', 'Z3'], ['D0']]
     """
-    layers = _layers(model)
+    layers = _layers(model, "unit_names")
     nin = len(layers[0].neurons[0].w)
     names = [[f"X{i}" for i in range(nin + 1)]]
     hidden = len(layers) - 1
@@ -88,7 +88,7 @@ def weight_names(model: Any) -> Dict[Value, str]:
     >>> sorted(names[p] for p in model.layers[1].parameters())
     ['V00', 'V01', 'V02', 'V03']
     """
-    layers = _layers(model)
+    layers = _layers(model, "weight_names")
     names: Dict[Value, str] = {}
     for li, layer in enumerate(layers):
         letter = _LETTERS[li] if li < len(_LETTERS) else f"W{li + 1}_"
@@ -155,6 +155,16 @@ def draw_network(
     """
     if show not in ("weight", "grad"):
         raise ValueError(f"draw_network() show must be 'weight' or 'grad', got {show!r}")
+    check_digits("draw_network", digits)
+    if max_edges is not None and (isinstance(max_edges, bool) or not isinstance(max_edges, int) or max_edges < 1):
+        raise (ValueError if isinstance(max_edges, int) and not isinstance(max_edges, bool) else TypeError)(
+            f"draw_network() max_edges must be a positive int or None, got {max_edges!r}")
+    if x is not None:
+        if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+            raise TypeError(f"draw_network() x must be a list of numbers (one row), got {type(x).__name__}: {x!r}")
+        for i, xi in enumerate(x):
+            if isinstance(xi, bool) or not isinstance(xi, (int, float)):
+                raise TypeError(f"draw_network() x[{i}] must be a number, got {type(xi).__name__}: {xi!r}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw_network() rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     layers = _layers(model)
@@ -168,7 +178,7 @@ def draw_network(
     wnames = weight_names(model)
     pnames = _parameter_names(model)
     if x is not None and len(x) != len(units[0]) - 1:
-        raise ValueError(f"draw_network(): x has {len(x)} values but the network takes {len(units[0]) - 1} inputs")
+        raise ValueError(f"draw_network() x has {len(x)} values but the network takes {len(units[0]) - 1} inputs")
     activations = _forward(layers, x) if x is not None else None
     labels = n_edges <= 40 if edge_labels is None else edge_labels
 

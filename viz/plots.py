@@ -50,7 +50,8 @@ def _series(history: Any) -> Dict[str, List[float]]:
         source = {"loss": list(history)}
     else:
         raise TypeError(
-            f"plot_loss() needs a History, a dict of lists or a list of losses, got {type(history).__name__}"
+            f"plot_loss() history must be a History, a dict of lists or a list of losses, got "
+            f"{type(history).__name__}: {history!r}"
         )
     out: Dict[str, List[float]] = {}
     for key in ("loss", "val_loss", "accuracy", "val_accuracy"):
@@ -60,9 +61,9 @@ def _series(history: Any) -> Dict[str, List[float]]:
         try:
             out[key] = [float(v.data if isinstance(v, Value) else v) for v in values]
         except (TypeError, ValueError):
-            raise TypeError(f"plot_loss(): {key} must be a list of numbers") from None
+            raise TypeError(f"plot_loss() history: {key} must be a list of numbers, got {values!r}"[:300]) from None
     if not out.get("loss"):
-        raise ValueError("plot_loss(): there is no loss to plot (an empty history)")
+        raise ValueError("plot_loss() history: there is no loss to plot (an empty history)")
     return out
 
 
@@ -98,6 +99,9 @@ def plot_loss(
     ('Figure', 'epoch')
     """
     _check_title("plot_loss", title)
+    _check_path("plot_loss", path)
+    if logy is not None and not isinstance(logy, bool):
+        raise TypeError(f"plot_loss() logy must be True, False or None, got {type(logy).__name__}: {logy!r}")
     series = _series(history)
     matplotlib, Figure = _matplotlib("plot_loss")
     loss = series["loss"]
@@ -131,6 +135,26 @@ def plot_loss(
             handles, labels = handles + h2, labels + l2
         ax.legend(handles, labels, loc="center right")
         return _finish(fig, ax, own, path)
+
+
+def _check_path(who: str, path: Any) -> None:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{who}() path must be a str or os.PathLike, got {type(path).__name__}: {path!r}")
+
+
+def _rows(X: Any) -> List[List[float]]:
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__iter__"):
+        raise TypeError(f"plot_decision_boundary() X must be rows of two numbers, got {type(X).__name__}: {X!r}")
+    rows = []
+    for r, row in enumerate(X):
+        if isinstance(row, (str, bytes)) or not hasattr(row, "__iter__"):
+            raise TypeError(f"plot_decision_boundary() X[{r}] must be a row of numbers, got {row!r}")
+        for j, v in enumerate(row):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise (ValueError if isinstance(v, float) else TypeError)(
+                    f"plot_decision_boundary() X[{r}][{j}] must be a finite number, got {v!r}")
+        rows.append([float(v) for v in row])
+    return rows
 
 
 def _check_title(who: str, title: Any) -> None:
@@ -240,7 +264,15 @@ def plot_decision_boundary(
     True
     """
     _check_title("plot_decision_boundary", title)
-    rows = [list(map(float, r)) for r in X]
+    _check_path("plot_decision_boundary", path)
+    if not callable(model):
+        raise TypeError(f"plot_decision_boundary() model must be a model or a function of one input row, "
+                        f"got {type(model).__name__}: {model!r}")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not math.isfinite(threshold)):
+        raise (ValueError if isinstance(threshold, float) else TypeError)(
+            f"plot_decision_boundary() threshold must be a finite number or None, got {threshold!r}")
+    rows = _rows(X)
     if not rows or len(rows) != len(y):
         raise ValueError(f"plot_decision_boundary() needs rows of X with one label each, got {len(rows)} and {len(y)}")
     if any(len(r) != 2 for r in rows):

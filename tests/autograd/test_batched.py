@@ -99,14 +99,14 @@ def test_domain_errors_name_the_op_and_value():
 def test_bad_arguments():
     x, w = Value(1.0), Value(2.0)
     out = x * w
-    with pytest.raises(ValueError, match="input 0 is not a leaf"):
+    with pytest.raises(ValueError, match=r"inputs\[0\] is not a leaf"):
         compile_batched(out, [out])
     tape = compile_batched(out, [x])
     with pytest.raises(ValueError, match=r"rows of 1 input values, got an array of shape \(3,\)"):
         tape.forward([1.0, 2.0, 3.0])
     with pytest.raises(RuntimeError, match="forward"):
         compile_batched(out, [x]).backward()
-    with pytest.raises(TypeError, match="needs a Value"):
+    with pytest.raises(TypeError, match=r"compile_batched\(\) root must be a Value"):
         compile_batched(3.0, [])
 
 

@@ -71,7 +71,7 @@ def test_edge_values_that_are_in_the_domain():
      ({1.0}, "set")],
 )
 def test_value_rejects_anything_but_int_or_float(bad, name):
-    with pytest.raises(TypeError, match=rf"^Value\(\) needs an int or float, got {name}: "):
+    with pytest.raises(TypeError, match=rf"^Value\(\) data must be an int or float, got {name}: "):
         Value(bad)
 
 
@@ -99,8 +99,8 @@ def test_value_accepts_ints_and_real_number_types():
         (lambda: Value(1.0) >= None, r"'>=' not supported between instances of 'Value' and 'NoneType'"),
         (lambda: Value(1.0).leaky_relu("a"), r"leaky_relu\(\) slope needs an int or float, got str"),
         (lambda: Value(1.0, label=3), r"Value\(\) label must be a str, got int: 3"),
-        (lambda: Value(1.0).backward(gradient="x"), r"backward\(\) gradient needs an int or float, got str"),
-        (lambda: Value(1.0).backward(gradient=None), r"backward\(\) gradient needs an int or float, got NoneType"),
+        (lambda: Value(1.0).backward(gradient="x"), r"backward\(\) gradient must be an int or float, got str"),
+        (lambda: Value(1.0).backward(gradient=None), r"backward\(\) gradient must be an int or float, got NoneType"),
     ],
     ids=["add-str", "radd-str", "sub-list", "mul-None", "rmul-None", "div-str", "pow-str", "rpow-str", "add-complex",
          "add-bool", "lt-str", "ge-None", "leaky-slope", "label", "backward-str", "backward-None"],

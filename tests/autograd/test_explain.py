@@ -293,7 +293,7 @@ def test_bad_arguments():
     L, x, _, _ = small_graph()
     with pytest.raises(ValueError, match="format must be 'text' or 'markdown', got 'html'"):
         explain(L, format="html")
-    with pytest.raises(TypeError, match="explain\\(\\) needs a Value, got float"):
+    with pytest.raises(TypeError, match="explain\\(\\) root must be a Value, got float"):
         explain(2.0)
     with pytest.raises(TypeError, match="wrt must be a Value"):
         explain(L, wrt="x")

@@ -157,7 +157,7 @@ def test_grad_of_a_function_that_ignores_its_input_is_zero():
 
 
 def test_grad_rejects_bad_arguments():
-    with pytest.raises(TypeError, match=r"grad\(\) needs a function, got int"):
+    with pytest.raises(TypeError, match=r"grad\(\) f must be a function, got int"):
         grad(3)
     with pytest.raises(TypeError, match=r"argnums must be an int or a non-empty tuple of ints"):
         grad(lambda x: x, argnums=())

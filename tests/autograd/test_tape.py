@@ -132,7 +132,7 @@ def test_same_shape_graphs_share_compiled_code():
 
 
 def test_compile_needs_a_value():
-    with pytest.raises(TypeError, match="compile\\(\\) needs a Value, got float"):
+    with pytest.raises(TypeError, match="compile\\(\\) root must be a Value, got float"):
         compile(1.0)
 
 

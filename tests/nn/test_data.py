@@ -113,9 +113,9 @@ def test_standardize():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: data.moons(n=1), "n must be an int >= 2"),
-    (lambda: data.moons(noise=-1), "noise must be a number >= 0"),
+    (lambda: data.moons(noise=-1), "noise must be a finite number >= 0"),
     (lambda: data.moons(labels=(1, 1)), "two different values"),
-    (lambda: data.circles(factor=1.5), "factor must be between 0 and 1"),
+    (lambda: data.circles(factor=1.5), "factor must be a number between 0 and 1"),
     (lambda: data.xor(n=0), "n must be an int >= 1"),
 ])
 def test_errors(call, message):

@@ -58,7 +58,7 @@ def test_nan_labels_and_validation_rows_are_refused(engine):
     model = MLP(2, [3, 1], seed=0)
     with pytest.raises(ValueError, match=r"fit\(\) y\[1\] is nan; labels must be finite numbers"):
         fit(model, [[1.0, 2.0], [0.0, 1.0]], [1.0, math.nan], engine=engine, epochs=1, progress=False)
-    with pytest.raises(ValueError, match=r"fit\(\) validation X\[0\]: MLP expects 2 inputs, got 3"):
+    with pytest.raises(ValueError, match=r"fit\(\) validation_data X\[0\]: MLP expects 2 inputs, got 3"):
         fit(model, [[1.0, 2.0]], [1.0], engine=engine, epochs=1, progress=False,
             validation_data=([[1.0, 2.0, 3.0]], [1.0]))
 

@@ -85,7 +85,7 @@ def test_get():
     (lambda: losses.binary_cross_entropy(Value(1.5), 1), ValueError, "needs probabilities in \\[0, 1\\], got 1.5"),
     (lambda: losses.binary_cross_entropy(Value(0.5), -1), ValueError, "targets must be in \\[0, 1\\]"),
     (lambda: losses.hinge(Value(0.5), 2), ValueError, "targets must be \\+1 or -1"),
-    (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], 2), ValueError, "target 2 is not a class index"),
+    (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], 2), ValueError, "targets: 2 is not a class index"),
     (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], 0.5), TypeError, "class indices"),
     (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], math.inf), TypeError, "class indices"),
     (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], math.nan), TypeError, "class indices"),

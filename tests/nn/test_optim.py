@@ -65,9 +65,9 @@ def test_optimizer_on_a_model_trains_it():
 
 
 @pytest.mark.parametrize("make, error, message", [
-    (lambda: optim.SGD([], lr=0.1), ValueError, "empty parameter list"),
+    (lambda: optim.SGD([], lr=0.1), ValueError, "params is an empty list"),
     (lambda: optim.SGD(Value(1.0), lr=0.1), TypeError, "single Value"),
-    (lambda: optim.SGD([1.0], lr=0.1), TypeError, "must be Values, got float"),
+    (lambda: optim.SGD([1.0], lr=0.1), TypeError, "params must hold Values, got float at position 0"),
     (lambda: optim.SGD([v := Value(1.0), v], lr=0.1), ValueError, "same parameter twice"),
     (lambda: optim.SGD([Value(1.0)], lr=-1), ValueError, "lr must be a finite number >= 0"),
     (lambda: optim.SGD([Value(1.0)], lr=math.nan), ValueError, "lr must be"),
@@ -76,7 +76,7 @@ def test_optimizer_on_a_model_trains_it():
     (lambda: optim.Adam([Value(1.0)], betas=(1.0, 0.9)), ValueError, "betas must be in"),
     (lambda: optim.linear_decay(optim.SGD([Value(1.0)], lr=1), total_iters=0), ValueError, "total_iters"),
     (lambda: optim.step_decay(optim.SGD([Value(1.0)], lr=1), step_size=0), ValueError, "step_size"),
-    (lambda: optim.step_decay("opt", step_size=1), TypeError, "needs an Optimizer"),
+    (lambda: optim.step_decay("opt", step_size=1), TypeError, "optimizer must be an Optimizer"),
 ])
 def test_errors(make, error, message):
     with pytest.raises(error, match=message):

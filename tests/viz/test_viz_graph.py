@@ -149,7 +149,7 @@ def test_too_many_nodes_is_a_clear_error_and_quick():
 
 def test_bad_arguments():
     x = Value(1.0)
-    with pytest.raises(TypeError, match="needs a Value, got float"):
+    with pytest.raises(TypeError, match="root must be a Value, got float"):
         draw_graph(1.0)
     with pytest.raises(ValueError, match="rankdir"):
         draw_graph(x, rankdir="up")

@@ -110,7 +110,7 @@ def test_duck_typed_models_and_bad_arguments():
     assert "0.964" in draw_network(Net(), x=[1.0, 2.0, 3.0]).source  # tanh(0.5 (1 + 2 + 3) - 1), computed here
     one_layer = draw_network(Net.layers[0]).source  # a single layer: its neurons are the outputs
     assert "W00 = -1" in one_layer and "W13 = 0.5" in one_layer and "D1" in one_layer
-    with pytest.raises(TypeError, match="needs an MLP"):
+    with pytest.raises(TypeError, match="model must be an MLP"):
         draw_network(object())
     with pytest.raises(ValueError, match="show must be"):
         draw_network(Net(), show="bias")

@@ -70,7 +70,7 @@ def test_seed_scales_everything():
 
 def test_a_leaf_has_no_steps_and_bad_input_is_a_type_error():
     assert backprop_steps(Value(1.0)) == []
-    with pytest.raises(TypeError, match="needs a Value"):
+    with pytest.raises(TypeError, match="root must be a Value"):
         backprop_steps(3.0)
 
 
