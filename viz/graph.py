@@ -8,11 +8,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set
 from autograd import Value, topological_order
 from autograd.ops import VARIADIC
 
-<<<<<<< HEAD
-from ._render import PALETTE, Graph, clip, fmt, html_text, largest, shade, tooltip_text
-=======
-from ._render import PALETTE, Graph, check_bool, check_digits, fmt, html_text, largest, shade, tooltip_text
->>>>>>> 398f6c5 (validation at every public entry point: errors name the function, the argument and the value (table-driven test of 592 bad calls over the public API))
+from ._render import PALETTE, Graph, check_bool, check_digits, clip, fmt, html_text, largest, shade, tooltip_text
 from .steps import node_names
 
 __all__ = ["draw_graph", "node_kind", "KINDS"]

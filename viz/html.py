@@ -16,14 +16,9 @@ from typing import Any, Dict, List, Optional, Union
 
 from autograd import Value
 
-<<<<<<< HEAD
 from ._assets import BASE_CSS, STEP_CSS, STEP_KEY, STEP_SCRIPT
-from ._render import fmt, svg
-from .graph import _build, _check, _param_set, describe_graph, node_kind
-=======
 from ._render import check_digits, fmt, svg
-from .graph import _build, _check, _param_set
->>>>>>> 398f6c5 (validation at every public entry point: errors name the function, the argument and the value (table-driven test of 592 bad calls over the public API))
+from .graph import _build, _check, _param_set, describe_graph, node_kind
 from .steps import Step, backprop_steps, node_names
 
 __all__ = ["save_backprop_html", "backprop_html", "forward_lines"]
@@ -101,21 +96,16 @@ def backprop_html(
     index = {v: i for i, v in enumerate(order)}
     steps = backprop_steps(root)
     root_name = names[root]
-    param_set = _param_set(params)
+    param_set = _param_set(params, "save_backprop_html")
     # Lay each grad cell out for the widest text it will show, marks included.
     texts: Dict[Value, List[str]] = {v: ["–"] for v in order}
     texts[root].append(fmt(1.0, digits) + MARKS)
     for s in steps:
         texts[s.parent].append(fmt(s.parent_grad_after, digits) + MARKS)
     widest = {v: max(ts, key=len) for v, ts in texts.items()}
-<<<<<<< HEAD
     graph = _build(root, order, rankdir, None, param_set, True, digits, grad_text=lambda v: widest[v])
     title_text, desc = describe_graph(root, order, names, param_set)
     graph.describe(title_text, desc.split(" Gradients:")[0] + " The grads fill in as you step through backprop.")
-=======
-    graph = _build(root, order, rankdir, None, _param_set(params, "save_backprop_html"), True, digits,
-                   grad_text=lambda v: widest[v])
->>>>>>> 398f6c5 (validation at every public entry point: errors name the function, the argument and the value (table-driven test of 592 bad calls over the public API))
     picture = _clean_svg(svg(graph))
     title = title if title is not None else f"Backprop through {root_name}, one edge at a time"
     data = {
