@@ -138,8 +138,8 @@ def plot_loss(
 
 
 def _check_path(who: str, path: Any) -> None:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{who}() path must be a str or os.PathLike, got {type(path).__name__}: {path!r}")
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{who}() path must be a str, an os.PathLike or None, got {type(path).__name__}: {path!r}")
 
 
 def _rows(X: Any) -> List[List[float]]:
