@@ -10,6 +10,7 @@ const status = document.getElementById("status");
 
 async function loadPython() {
   const pyodide = await loadPyodide({ indexURL: new URL("./vendor/pyodide/", import.meta.url).href });
+  status.textContent = "Python is running; installing chainrule into it…";
   const manifest = await (await fetch("wheels/manifest.json")).json();
   for (const name of manifest.wheels) {
     const buffer = await (await fetch(`wheels/${name}`)).arrayBuffer();

@@ -175,6 +175,20 @@ def test_an_exercise_answered_right_is_marked_right(visit):
     assert visit.errors == [] and visit.blocked == []
 
 
+def test_every_tab_reflows_at_200_percent_zoom(visit):
+    """At 200% zoom a 1280 px window is 640 CSS px wide: nothing may need sideways scrolling."""
+    page = visit.page
+    page.set_viewport_size({"width": 640, "height": 900})
+    try:
+        for tab in ("expression", "network", "exercises"):
+            page.click(f"[data-testid=tab-{tab}]")
+            page.wait_for_timeout(200)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), tab
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert visit.errors == [] and visit.blocked == []
+
+
 def test_chainrule_serve_serves_the_site_on_localhost(playground_url, tmp_path):
     import subprocess
     import sys

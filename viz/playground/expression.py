@@ -127,7 +127,10 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
         paths = {}
         for name, leaf in leaves.items():
             ids = _path_edges(out, leaf, index) if leaf in index else {"nodes": [], "edges": []}
-            said = explain(out, wrt=leaf, digits=digits) if leaf in index else f"{root_name} does not use {name}"
+            try:
+                said = explain(out, wrt=leaf, digits=digits) if leaf in index else f"{root_name} does not use {name}"
+            except ValueError as e:  # too many paths to list: say so, and still show the rest
+                said = str(e)
             paths[name] = {**ids, "explain": said}
     except (ExpressionError, ValueError, ArithmeticError) as e:
         return {"ok": False, "error": str(e)}
