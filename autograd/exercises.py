@@ -200,14 +200,14 @@ class Exercise:
         Your chain first goes wrong at ∂L/∂y, the local derivative of L with respect to y, which is −x/y² = -0.75.
         """
         if not isinstance(answers, Mapping):
-            raise TypeError(f"check() needs a dict of names to numbers, got {type(answers).__name__}")
+            raise TypeError(f"Exercise.check() needs a dict of names to numbers, got {type(answers).__name__}")
         given: Dict[str, float] = {}
         for name, v in answers.items():
             if name not in self.nodes:
-                raise ValueError(f"check(): unknown name {name!r}; this exercise's names are "
+                raise ValueError(f"Exercise.check(): unknown name {name!r}; this exercise's names are "
                                  f"{', '.join(self.nodes)}")
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise ValueError(f"check(): the answer for {name!r} must be a finite number, got {v!r}")
+                raise ValueError(f"Exercise.check(): the answer for {name!r} must be a finite number, got {v!r}")
             given[name] = float(v)
         gp = self._pass
         wanted = list(self.values) + [n for n in self.nodes if n in given and n not in self.values]
