@@ -9,13 +9,12 @@ import { setupExercises } from "./exercises.js";
 const status = document.getElementById("status");
 
 async function loadPython() {
+  // fetch the wheels while Pyodide starts
+  const wheels = fetch("wheels/manifest.json").then((r) => r.json()).then((manifest) =>
+    Promise.all(manifest.wheels.map((name) => fetch(`wheels/${name}`).then((r) => r.arrayBuffer()))));
   const pyodide = await loadPyodide({ indexURL: new URL("./vendor/pyodide/", import.meta.url).href });
   status.textContent = "Python is running; installing chainrule into it…";
-  const manifest = await (await fetch("wheels/manifest.json")).json();
-  for (const name of manifest.wheels) {
-    const buffer = await (await fetch(`wheels/${name}`)).arrayBuffer();
-    pyodide.unpackArchive(buffer, "wheel");
-  }
+  for (const buffer of await wheels) pyodide.unpackArchive(buffer, "wheel");
   const api = pyodide.pyimport("viz.playground.api");
   // JSON in, JSON out: no Python object outlives a call.
   return (name, args = {}) => JSON.parse(api.call(name, JSON.stringify(args)));
