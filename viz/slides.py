@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Union
 from autograd import Value
 
 from ._assets import BASE_CSS
-from ._render import PALETTE, Graph, fmt, html_text
+from ._render import PALETTE, Graph, check_digits, fmt, html_text
 from .graph import KINDS, _build, _check, _param_set, describe_graph, node_kind
 from .steps import backprop_steps, node_names
 
@@ -117,13 +117,18 @@ def save_slides(
         raise TypeError(f"save_slides() dpi must be an int, got {type(dpi).__name__}: {dpi!r}")
     if not 72 <= dpi <= 600:
         raise ValueError(f"save_slides() dpi must be between 72 and 600, got {dpi}")
+    check_digits("save_slides", digits)
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"save_slides() folder must be a str or os.PathLike, got {type(folder).__name__}: {folder!r}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"save_slides() title must be a str or None, got {type(title).__name__}: {title!r}")
     order = _check(root, rankdir, max_nodes, None, who="save_slides")
     out = pathlib.Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     names = node_names(root)
     root_name = names[root]
     index = {v: i for i, v in enumerate(order)}
-    param_set = _param_set(params)
+    param_set = _param_set(params, "save_slides")
     steps = backprop_steps(root)
     total = len(steps)
     width = max(2, len(str(total)))
