@@ -80,6 +80,8 @@ def main() -> None:
             page.wait_for_selector("body[data-ready='true']", state="attached", timeout=120_000)
             times.append(time.perf_counter() - started)
             cpu.append(_tree_cpu_seconds(marker) - before)
+            boot = page.evaluate("window.playgroundTimings.boot")
+            print("  ready after (s):", ", ".join(f"{k} {v / 1000:.1f}" for k, v in boot.items()))
             page.click("[data-testid=tab-network]")
             page.wait_for_selector("[data-testid=loss]:not(:empty)")
             for batch in ("10", "100"):

@@ -11,7 +11,7 @@ export function setupNetwork({ py, viz }) {
   const errorBox = $("net-error"), time = $("net-time"), playButton = $("net-play");
   let view = null, latest = 0, playing = false, selectedUnit = null;
   const stepTimes = [];
-  window.playgroundTimings = { stepMs: NaN };
+  window.playgroundTimings.stepMs = NaN;
 
   function settings() {
     const hidden = $("net-hidden").value.trim().split(/[\s,]+/).filter(Boolean).map(Number);
