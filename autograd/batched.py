@@ -155,12 +155,12 @@ class BatchedTape:
     @staticmethod
     def _schedule(order: List[Value], index: Dict[Value, int]) -> List[_Group]:
         depth = [0] * len(order)
-        buckets: Dict[Tuple[int, int], List[int]] = defaultdict(list)
+        buckets: Dict[Tuple[int, int, int], List[int]] = defaultdict(list)
         for i, node in enumerate(order):
             if node.is_leaf:
                 continue
             depth[i] = 1 + max(depth[index[p]] for p in node.parents)
-            buckets[(depth[i], id(node._fn))].append(i)
+            buckets[(depth[i], id(node._fn), len(node.parents))].append(i)  # n-ary ops: one count per group
         groups = []
         for key in sorted(buckets, key=lambda k: k[0]):
             rows = buckets[key]

@@ -201,6 +201,51 @@ def scalar_workload(rounds: int, n_ops: int) -> List[Row]:
     return rows
 
 
+def fit_against_torch(rounds: int, epochs: int = 60) -> List[Row]:
+    """micrograd's demo training end to end: ``nn.fit(engine="auto")`` for
+    ``epochs`` full-batch steps against the same steps written with PyTorch CPU
+    tensors in a plain loop (one thread: tensors of 100 rows gain nothing from
+    more, and a busy machine makes torch's idle threads spin). Round-robin."""
+    import torch
+
+    torch.set_num_threads(1)
+    systems = {"fit(engine='auto')": workloads.fit_run, "torch tensors, plain loop": workloads.torch_loop_run}
+    times: Dict[str, List[float]] = {name: [] for name in systems}
+    losses: Dict[str, List[float]] = {}
+    engines: Dict[str, str] = {}
+    for _ in range(rounds):
+        for name, run in systems.items():
+            seconds, (curve, engine) = timed(lambda run=run: run(epochs))
+            times[name].append(seconds)
+            losses[name], engines[name] = curve, engine
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    ours, theirs = medians.values()
+    drift = max(abs(a - b) for a, b in zip(*losses.values()))
+    label = f"demo training, {epochs} steps (MLP 2-16-16-1, 100 points, hinge + l2)"
+    rows: List[Row] = [(label, name, medians[name], "") for name in systems]
+    used = engines["fit(engine='auto')"]
+    rows.append((label, "(ratio)", None, f"fit / torch: {ours / theirs:.2f} (target < 1); fit used "
+                 f"'{used}', its losses match torch's to {drift:.1e}"))
+    return rows
+
+
+def fit_scale(sizes: List[int]) -> List[Row]:
+    """One plain-engine ``fit`` step on a wide MLP over more and more rows: the
+    time per graph node should not grow with the graph (fit holds the cyclic
+    collector during a step; the graph has no cycles)."""
+    rows: List[Row] = []
+    per_node: Dict[int, float] = {}
+    for wanted in sizes:
+        seconds, nodes = workloads.plain_fit_step(wanted)
+        per_node[nodes] = seconds / nodes
+        rows.append((f"fit step, plain engine, {nodes:,} nodes", "chainrule plain", seconds,
+                     f"{1e9 * seconds / nodes:.0f} ns/node"))
+    spread = max(per_node.values()) / min(per_node.values())
+    rows.append(("fit step, plain engine: time per node", "chainrule plain", None,
+                 f"largest/smallest over sizes: {spread:.2f}x (target <= 1.3)"))
+    return rows
+
+
 def tape_memory(nodes: int) -> List[Row]:
     """Bytes per node while compiling a chain (peak) and held by the tape afterwards,
     and whether a dropped tape is freed at once with the collector off."""
@@ -295,6 +340,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"{s}: {statistics.median(t) / torch_step:.2f}x"
         for s, t in times.items() if s.startswith("chainrule"))))
 
+    rows += fit_against_torch(args.rounds)
+    rows += fit_scale(args.sizes)
     rows += scalar_workload(args.rounds, args.ops)
     rows += tape_memory(50_000)
     rows += memory()

@@ -189,3 +189,51 @@ def leaf_chain(Value: Any, n: int) -> Tuple[Any, Any]:
     for i in range(n):
         y = y * a if i % 2 else y + b
     return x, y
+
+
+def fit_run(epochs: int) -> Tuple[List[float], str]:
+    """micrograd's demo trained by ``nn.fit`` (full batch, hinge, l2, SGD with the demo's
+    learning-rate schedule); the loss of every step and the engine ``fit`` chose."""
+    import nn
+
+    model, (X, y) = chainrule_model(), moons()
+    history = nn.fit(model, X, y, loss="hinge", l2=ALPHA, epochs=epochs, lr=1.0, schedule=learning_rate,
+                     progress=False, metrics=[])
+    return history.loss, history.engine
+
+
+def torch_loop_run(epochs: int) -> Tuple[List[float], str]:
+    """The same training as :func:`fit_run` with PyTorch CPU tensors in a plain loop."""
+    import torch
+
+    model, (X, y) = chainrule_model(), moons()
+    net = model.to_torch()
+    Xt = torch.tensor(X, dtype=torch.float64)
+    yt = torch.tensor(y, dtype=torch.float64)
+    params = list(net.parameters())
+    curve = []
+    for k in range(epochs):
+        scores = net(Xt).squeeze(1)
+        loss = torch.relu(1 - yt * scores).mean() + ALPHA * sum((p * p).sum() for p in params)
+        curve.append(torch_sgd_step(loss, params, k))
+    return curve, "torch"
+
+
+def plain_fit_step(nodes: int) -> Tuple[float, int]:
+    """A plain-engine ``fit`` step of micrograd's MLP(2, [16, 16, 1]) over as many rows as make
+    about ``nodes`` graph nodes (the median of three, timed between epochs): (seconds, nodes)."""
+    import time
+
+    import nn
+
+    per_row = 16 * (2 + 2) + 16 * (16 + 2) + (16 + 1) + 4  # per neuron: its muls, a sum, a relu; the hinge
+    rows = max(1, nodes // per_row)
+    rng = random.Random(0)
+    X = [[rng.uniform(-1, 1) for _ in range(2)] for _ in range(rows)]
+    y = [rng.choice([-1.0, 1.0]) for _ in range(rows)]
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    ends: List[float] = []
+    nn.fit(model, X, y, loss="hinge", epochs=4, lr=0.01, engine="plain", progress=False, metrics=[],
+           callback=lambda epoch, history: ends.append(time.perf_counter()))
+    steps = sorted(b - a for a, b in zip(ends, ends[1:]))  # epoch to epoch: one step each
+    return steps[len(steps) // 2], rows * per_row
