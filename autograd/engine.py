@@ -15,7 +15,7 @@ import math
 from typing import Any, Dict, List, Optional
 
 from .errors import AnomalyError, check_flag, check_seed, check_value
-from .mode import current
+from .mode import current, ieee_results
 
 #: The ``_b`` of a node of an n-ary op, whose ``_a`` is the tuple of its inputs.
 MANY: Any = type("Many", (), {"__repr__": lambda self: "MANY", "__slots__": ()})()
@@ -157,6 +157,16 @@ def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) ->
 
 
 def _chain_rule_general(order: List[Any], create_graph: bool) -> None:
+    if create_graph:
+        # Derivatives built from Values are inf or nan at singular points, as in PyTorch,
+        # never a domain error (nobody asked for d(0 ** x)/d0, yet it is built).
+        with ieee_results():
+            _general_pass(order, True)
+    else:
+        _general_pass(order, False)
+
+
+def _general_pass(order: List[Any], create_graph: bool) -> None:
     anomaly = current().anomaly
     for node in reversed(order):
         inputs = node.parents
@@ -168,6 +178,10 @@ def _chain_rule_general(order: List[Any], create_graph: bool) -> None:
         else:
             locals_ = node._fn.local(node.data, *[p.data for p in inputs])
         for parent, local in zip(inputs, locals_):
+            if create_graph and type(local) is float and local != local:
+                # A nan derivative (no real value here) must stay nan when differentiated
+                # again: tied to the node, not frozen as a constant whose derivative is 0.
+                local = node * math.nan
             contribution = local * upstream
             if anomaly:
                 _check_backward(node, parent, local, upstream, contribution)

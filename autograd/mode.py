@@ -22,11 +22,15 @@ __all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "is_an
 class Mode:
     """One setting of both switches (immutable), with the setting it replaced."""
 
-    __slots__ = ("grad_enabled", "anomaly", "previous")
+    __slots__ = ("grad_enabled", "anomaly", "ieee", "previous")
 
-    def __init__(self, grad_enabled: bool, anomaly: bool, previous: Optional[Mode] = None) -> None:
+    def __init__(self, grad_enabled: bool, anomaly: bool, previous: Optional[Mode] = None,
+                 ieee: bool = False) -> None:
         self.grad_enabled = grad_enabled
         self.anomaly = anomaly
+        #: True inside a backward pass that builds its derivatives from Values: there a derivative
+        #: at a singular point is inf or nan (IEEE, as PyTorch), not a domain error.
+        self.ieee = ieee
         self.previous = previous
 
 
@@ -38,7 +42,25 @@ current = _MODE.get
 
 
 def _push(grad_enabled: bool, anomaly: bool) -> None:
-    _MODE.set(Mode(grad_enabled, anomaly, _MODE.get()))
+    mode = _MODE.get()
+    _MODE.set(Mode(grad_enabled, anomaly, mode, mode.ieee))
+
+
+def ieee() -> bool:
+    """Whether ops give IEEE results (inf, nan) instead of domain errors: only while a
+    backward pass builds derivatives out of Values (``create_graph=True``)."""
+    return _MODE.get().ieee
+
+
+@contextmanager
+def ieee_results() -> Iterator[None]:
+    """Inside the block, ops give inf or nan where they would refuse their input."""
+    mode = _MODE.get()
+    _MODE.set(Mode(mode.grad_enabled, mode.anomaly, mode, True))
+    try:
+        yield
+    finally:
+        _pop()
 
 
 def _pop() -> None:

@@ -73,7 +73,7 @@ class Op:
     """
 
     __slots__ = ("name", "symbol", "arity", "forward", "local", "formula", "param", "method", "label",
-                 "commutative", "refuse", "overflow", "code", "np_forward", "np_local")
+                 "commutative", "refuse", "overflow", "code", "np_forward", "np_local", "stops")
 
     def __init__(
         self,
@@ -93,6 +93,7 @@ class Op:
         code: Optional[Tuple[str, ...]] = None,
         np_forward: Optional[Callable[..., Any]] = None,
         np_local: Optional[Callable[..., Tuple[Any, ...]]] = None,
+        stops: bool = False,
     ) -> None:
         #: The op's name (``Value.op``, error messages, the tables).
         self.name = name
@@ -124,6 +125,11 @@ class Op:
         self.np_forward = np_forward
         #: ``np_local(np, out, *arrays)``, only where ``local`` cannot take arrays.
         self.np_local = np_local
+        #: True when a zero local derivative is a mask, as PyTorch's ``where`` backward: it stops
+        #: any upstream gradient, inf and nan included (relu, and pow at exponent 0). On floats
+        #: and Values ``local`` returns :data:`autograd.ops.STOP` there; arrays are masked by the
+        #: batched engine.
+        self.stops = stops
 
     @property
     def is_function(self) -> bool:

@@ -29,6 +29,7 @@ import operator
 from functools import lru_cache
 from typing import Any, Dict, Tuple
 
+from .mode import ieee
 from .oprow import VARIADIC, Family, Op, Refuse, _bind_message
 from .ops_nary import LOGSUMEXP, SUM, softmax_floats, softmax_op, softmax_ops
 
@@ -57,39 +58,70 @@ def _log(x: Any) -> Any:
     return _log_fwd(x) if _is_number(x) else x.log()
 
 
+class _Stop(float):
+    """A local derivative of 0 that is a mask, as PyTorch's ``where`` backward
+    (relu for x <= 0, ``x ** 0``): times anything, inf and nan included, it is 0.
+
+    >>> STOP * math.inf, STOP * math.nan, STOP == 0.0
+    (0.0, 0.0, True)
+    """
+
+    __slots__ = ()
+
+    def __mul__(self, other: Any) -> float:
+        return 0.0
+
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        return "STOP"
+
+
+#: The masking zero (see :class:`_Stop`); rows that return it set ``stops=True``.
+STOP = _Stop(0.0)
+
+
 def _sign(x: Any) -> float:
-    # d|x|/dx; PyTorch's convention gives 0 at the kink.
+    # d|x|/dx; PyTorch's convention gives 0 at the kink (and for nan).
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
 def _singular_div(a: float, b: Any) -> Any:
-    """``a / b`` where ``b`` may be an exact 0 at a singular point (sqrt at 0):
-    on floats that is +-inf as in PyTorch; on Values the ``div`` op raises."""
+    """``a / b`` where ``b`` may be an exact zero at a singular point (sqrt at 0):
+    on floats that is IEEE's +-inf (its sign from both signs, so 1/(2 sqrt(-0.0)) is
+    -inf, as in PyTorch); on Values the ``div`` op does the same inside a backward pass."""
     if _is_number(b) and b == 0:
-        return math.copysign(math.inf, a) if a else math.nan
+        if not a:
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
     return a / b
 
 
 def _singular_pow(x: Any, p: Any) -> Any:
-    """``x ** p`` inside a derivative, where ``0 ** negative`` means +inf."""
-    if _is_number(x) and _is_number(p) and x == 0 and p < 0:
-        return math.inf
+    """``x ** p`` inside a derivative, with IEEE results where Python raises:
+    ``0 ** negative`` is +inf and a result too large for a float is +-inf."""
+    if _is_number(x) and _is_number(p):
+        if x == 0 and p < 0:
+            return math.inf
+        try:
+            return x ** p
+        except OverflowError:
+            return math.copysign(math.inf, x) if float(p).is_integer() and p % 2 else math.inf
     return x ** p
 
 
 def _power_rule(x: Any, n: Any) -> Any:
-    """d(x^n)/dx = n x^(n-1). For n = 0 at x = 0 that is 0 (x^0 is 1 everywhere),
-    as in PyTorch, not 0 * inf. ``float()`` reads a Value's data: ``==`` on
-    Values is identity."""
-    if float(n) == 0 and float(x) == 0:
-        return 0.0
+    """d(x^n)/dx = n x^(n-1). For n = 0 it is a masking 0 (x^0 is 1 everywhere), as in
+    PyTorch, never 0 * inf. ``float()`` reads a Value's data: ``==`` on Values is identity."""
+    if float(n) == 0:
+        return STOP
     return n * _singular_pow(x, n - 1)
 
 
 # --- domains: each rule once, read by the float forward rules and by the batched engine ---
 
 _DIV_ZERO = Refuse(lambda a, b: b == 0, ZeroDivisionError, "div(): division by zero, {0!r} / {1!r}")
-_LOG_DOMAIN = Refuse(lambda x: (x <= 0) | (x != x), ValueError, "log() needs a positive input, got {0!r}")
+_LOG_DOMAIN = Refuse(lambda x: x <= 0, ValueError, "log() needs a positive input, got {0!r}")
 _SQRT_DOMAIN = Refuse(lambda x: x < 0, ValueError, "sqrt() needs a non-negative input, got {0!r}")
 _POW_ZERO = Refuse(lambda a, b: (a == 0) & (b < 0), ZeroDivisionError,
                    "pow(): 0.0 cannot be raised to the negative power {1!r}")
@@ -108,20 +140,33 @@ _SIN_DOMAIN, _COS_DOMAIN = _finite("sin"), _finite("cos")
 
 # --- forward rules on floats, with their domain checks ---------------------------------
 
+# A backward pass with create_graph=True builds its derivatives out of these same ops. A
+# derivative at a singular point is inf or nan there, as in PyTorch, not an error: so each
+# refusal below first asks ``ieee()`` (true only inside such a pass) and then gives IEEE's
+# result. The question is asked only on the refusing branch, never on the common path.
+
 def _div_fwd(a: float, b: float) -> float:
     if b == 0:
+        if ieee():
+            return _singular_div(a, b)
         raise _DIV_ZERO.exception(a, b)
     return a / b
 
 
 def _pow_fwd(a: float, b: float) -> float:
     if a == 0 and b < 0:
+        if ieee():
+            return math.inf
         raise _POW_ZERO.exception(a, b)
     if a < 0 and not float(b).is_integer():  # also inf and nan, which int() cannot take
+        if ieee():
+            return math.nan
         raise _POW_NEGATIVE.exception(a, b)
     try:
         return a ** b
     except OverflowError:
+        if ieee():
+            return _singular_pow(a, b)
         raise OverflowError(_POW_OVERFLOW.format(a, b)) from None
 
 
@@ -129,17 +174,23 @@ def _exp_fwd(x: float) -> float:
     try:
         return math.exp(x)
     except OverflowError:
+        if ieee():
+            return math.inf
         raise OverflowError(_EXP_OVERFLOW.format(x)) from None
 
 
 def _log_fwd(x: float) -> float:
-    if not x > 0:
+    if x <= 0:  # nan passes: log(nan) is nan, as in PyTorch
+        if ieee():
+            return -math.inf if x == 0 else math.nan
         raise _LOG_DOMAIN.exception(x)
     return math.log(x)
 
 
 def _sqrt_fwd(x: float) -> float:
     if x < 0:
+        if ieee():
+            return math.nan
         raise _SQRT_DOMAIN.exception(x)
     return math.sqrt(x)
 
@@ -170,17 +221,21 @@ def _softplus_fwd(x: float) -> float:
 
 
 def _relu_fwd(x: float) -> float:
-    return x if x > 0 else 0.0
+    return 0.0 if x <= 0 else x  # nan in, nan out
+
+
+def _relu_local(out: Any, x: Any) -> Tuple[Any]:
+    return (STOP if x <= 0 else 1.0,)  # nan: 1, as PyTorch's where(x <= 0, 0, grad)
 
 
 def _pow_locals(out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
-    # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a, which is 0 at a = 0 when
-    # b >= 0 (PyTorch's convention) and has no real value for a < 0 (nan).
+    # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a, which is a masking 0 at a = 0
+    # when b >= 0 (PyTorch's convention) and has no real value for a < 0 (nan).
     da = _power_rule(a, b)
     if a > 0:
         db = out * _log(a)
     elif float(a) == 0 and b >= 0:
-        db = 0.0
+        db = STOP
     else:
         db = math.nan
     return da, db
@@ -199,7 +254,7 @@ def _np_pow(np: Any, a: Any, b: Any) -> Any:
 
 
 def _np_pow_locals(np: Any, out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
-    da = b * np.power(a, b - 1)
+    da = np.where(b == 0, 0.0, b * np.power(a, b - 1))
     db = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)), np.where((a == 0) & (b >= 0), 0.0, np.nan))
     return da, db
 
@@ -219,7 +274,7 @@ DIV = Op("div", "/", 2, _div_fwd, lambda out, a, b: (1.0 / b, -out / b), ("1/{b}
          np_forward=lambda np, a, b: a / b)
 POW = Op("pow", "**", 2, _pow_fwd, _pow_locals, ("{b}·{a}^({b}-1)", "{o}·log({A})"),
          method="__pow__", label="a ** b", refuse=(_POW_ZERO, _POW_NEGATIVE), overflow=_POW_OVERFLOW,
-         np_forward=_np_pow, np_local=_np_pow_locals)
+         np_forward=_np_pow, np_local=_np_pow_locals, stops=True)
 NEG = Op("neg", "neg", 1, operator.neg, lambda out, x: (-1.0,), ("-1",), method="__neg__", code=("-1.0",))
 EXP = Op("exp", "exp", 1, _exp_fwd, lambda out, x: (out,), ("exp({A})",),
          overflow=_EXP_OVERFLOW, code=("{o}",), np_forward=lambda np, x: np.exp(x))
@@ -231,9 +286,9 @@ TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), ("1 -
           code=("(1.0 - {o} * {o})",), np_forward=lambda np, x: np.tanh(x))
 SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid_fwd, lambda out, x: (out * (1.0 - out),),
              ("sigmoid({A})·(1 - sigmoid({A}))",), code=("({o} * (1.0 - {o}))",), np_forward=_np_sigmoid)
-RELU = Op("relu", "relu", 1, _relu_fwd, lambda out, x: (1.0 if x > 0 else 0.0,), ("1 if {a} > 0 else 0",),
-          code=("(1.0 if {a} > 0 else 0.0)",), np_forward=lambda np, x: np.where(x > 0, x, 0.0),
-          np_local=lambda np, out, x: ((x > 0).astype(float),))
+RELU = Op("relu", "relu", 1, _relu_fwd, _relu_local, ("1 if {a} > 0 else 0",),
+          code=("(STOP if {a} <= 0 else 1.0)",), np_forward=lambda np, x: np.where(x <= 0, 0.0, x),
+          np_local=lambda np, out, x: (np.where(x <= 0, 0.0, 1.0),), stops=True)
 SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),), ("sigmoid({A})",),
               code=("SIGMOID({a})",),  # SIGMOID: the sigmoid row's forward (autograd.tapegen.INLINE_NAMES)
               np_forward=lambda np, x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
@@ -243,7 +298,7 @@ SIN = Op("sin", "sin", 1, _sin_fwd, lambda out, x: (_cos(x),), ("cos({A})",), re
 COS = Op("cos", "cos", 1, _cos_fwd, lambda out, x: (-_sin(x),), ("-sin({A})",), refuse=(_COS_DOMAIN,),
          np_forward=lambda np, x: np.cos(x), np_local=lambda np, out, x: (-np.sin(x),))
 ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),), ("sign({A})",),
-         np_local=lambda np, out, x: (np.sign(x),))
+         np_local=lambda np, out, x: (np.where(x > 0, 1.0, np.where(x < 0, -1.0, 0.0)),))
 
 #: A leaf made from a plain number inside an expression (the ``2`` in ``x * 2``).
 CONSTANT = Op("constant", "const", 0, float, lambda out: ())
@@ -270,7 +325,8 @@ def pow_const(n: float) -> Op:
         refuse=(_POW_ZERO.bind(1, n), _POW_NEGATIVE.bind(1, n)),
         overflow=_bind_message(_POW_OVERFLOW, 1, n),
         np_forward=lambda np, x: np.power(x, n),
-        np_local=lambda np, out, x: (n * np.power(x, n - 1),),
+        np_local=lambda np, out, x: (np.zeros_like(x) if n == 0 else n * np.power(x, n - 1),),
+        stops=n == 0,
     )
 
 

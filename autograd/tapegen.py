@@ -57,7 +57,7 @@ INLINE_FORWARD: Dict[Any, str] = {
 INLINE_LOCALS: Dict[str, Tuple[str, ...]] = {name: op.code for name, op in ops.OPS.items() if op.code is not None}
 
 #: What a row's ``code`` may call: ``SIGMOID`` is the sigmoid row's forward rule.
-INLINE_NAMES: Dict[str, Any] = {"SIGMOID": ops.SIGMOID.forward, "SOFTMAX": ops.softmax_floats}
+INLINE_NAMES: Dict[str, Any] = {"SIGMOID": ops.SIGMOID.forward, "SOFTMAX": ops.softmax_floats, "STOP": ops.STOP}
 
 #: Ops whose derivative for input ``j`` is ``softmax(inputs)[j]`` times an
 #: expression of the output: softmax (``{o}·(1 - {o})`` on its own input,

@@ -97,12 +97,35 @@ def mse(outputs: Outputs, targets: Targets, reduction: str = "mean") -> Value:
     return _reduce("mse()", terms, reduction)
 
 
-def _log_clamped(p: Any) -> Any:
-    """log(p), but never below -100 (PyTorch's BCELoss clamps the same way)."""
-    x = p.data if isinstance(p, Value) else p
-    if x <= math.exp(-100):
-        return -100.0
-    return p.log() if isinstance(p, Value) else math.log(p)
+#: PyTorch's epsilon in BCELoss's derivative: 1e-12 as a float32, read back as a float64.
+_BCE_EPS = 9.999999960041972e-13
+
+
+def _clamp_log(x: float) -> float:
+    return max(math.log(x), -100.0) if x > 0 else -100.0
+
+
+def _bce_term(o: Any, t: float) -> Any:
+    """``-(t log p + (1 - t) log(1 - p))`` as ``torch.nn.BCELoss`` computes it: each log
+    clamped at -100, ``log(1 - p)`` as ``log1p(-p)`` (exact for tiny p), and the derivative
+    ``(p - t) / max(p (1 - p), 1e-12)`` (1e-12 as a float32), PyTorch's, which stays finite and keeps its sign at
+    the clamp (p = 0 or 1). Where ``p (1 - p) >= 1e-12`` the term is the graph of the logs
+    themselves; nearer 0 or 1 it is the straight line with PyTorch's value and slope at p."""
+    p = o.data if isinstance(o, Value) else float(o)
+    value = -(t * _clamp_log(p) + (1.0 - t) * (max(math.log1p(-p), -100.0) if p < 1 else -100.0))
+    if not isinstance(o, Value):
+        return value
+    if p * (1.0 - p) < _BCE_EPS:
+        slope = (p - t) / max(p * (1.0 - p), _BCE_EPS)
+        return o * slope + (value - slope * p)
+    term = None
+    if t != 0.0:
+        term = t * o.log()
+    if t != 1.0:
+        one_minus = (1.0 - o).log() + (math.log1p(-p) - math.log(1.0 - p))  # the value of log1p(-p)
+        term = (1.0 - t) * one_minus if term is None else term + (1.0 - t) * one_minus
+    assert term is not None
+    return -term
 
 
 def binary_cross_entropy(
@@ -142,12 +165,7 @@ def binary_cross_entropy(
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"{who} needs probabilities in [0, 1], got {p!r}; for raw scores use "
                              "from_logits=True (loss='bce_logits'), or give the model output_activation='sigmoid'")
-        if t == 1.0:
-            terms.append(-_log_clamped(o))
-        elif t == 0.0:
-            terms.append(-_log_clamped(1 - o))
-        else:
-            terms.append(-(t * _log_clamped(o) + (1 - t) * _log_clamped(1 - o)))
+        terms.append(_bce_term(o, t))
     return _reduce(who, terms, reduction)
 
 
