@@ -102,3 +102,25 @@ def test_exercise_feedback_names_the_misconception():
     blank = check(exercise, {name: "" for name in right})
     assert all(r["missing"] for r in blank["results"].values())
     assert view["task"] == exercise.task()
+
+
+def test_the_pages_colours_stay_apart_for_colour_blind_readers():
+    """The shipped colours that mean different things: a path vs the step being shown (graph), class 1 vs
+    class 0 (heat map and points). Each pair also differs by line style or shape; colour must still hold."""
+    import pathlib
+    import re
+
+    from a11y import DEFICIENCIES, delta_e
+
+    site = pathlib.Path(__file__).resolve().parents[2] / "playground" / "site"
+    css = (site / "style.css").read_text(encoding="utf-8")
+    js = (site / "network.js").read_text(encoding="utf-8")
+    path, step = (re.search(rf"--{name}: (#[0-9a-f]{{6}})", css)[1] for name in ("path", "step"))
+    found = {name: re.search(rf"{name} = \[(\d+), (\d+), (\d+)\]", js).groups() for name in ("POS", "NEG")}
+    pos, neg = ("#" + "".join(f"{int(c):02x}" for c in found[name])
+                for name in ("POS", "NEG"))
+    assert (pos, neg) == ("#e69f00", "#0072b2")  # Okabe and Ito's orange and blue
+    for a, b in ((path, step), (pos, neg)):
+        assert delta_e(a, b) >= 20
+        for deficiency in DEFICIENCIES:
+            assert delta_e(a, b, deficiency) >= 20, (a, b, deficiency)
