@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional
 
 from .errors import AnomalyError, check_flag, check_seed, check_value
 from .mode import current, ieee_results
+from .ops import CONSTANT as _CONSTANT
 
 #: The ``_b`` of a node of an n-ary op, whose ``_a`` is the tuple of its inputs.
 MANY: Any = type("Many", (), {"__repr__": lambda self: "MANY", "__slots__": ()})()
@@ -149,11 +150,19 @@ def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) ->
             b.grad += db * g
         elif b is MANY:  # an n-ary op: a is the tuple of its inputs
             for p, d in zip(a, node._fn.local(node.data, *[p.data for p in a])):
-                p.grad += d * g
+                if p._fn is not _CONSTANT:  # a number among the inputs gets no gradient
+                    p.grad += d * g
         else:
             da, db = node._fn.local(node.data, a.data, b.data)
-            a.grad += da * g
-            b.grad += db * g
+            # A number in the expression that a view has turned into a constant Value
+            # (see Value.parents) is still not differentiated: its grad stays 0.
+            if a._fn is _CONSTANT:
+                b.grad += db * g
+            elif b._fn is _CONSTANT:
+                a.grad += da * g
+            else:
+                a.grad += da * g
+                b.grad += db * g
 
 
 def _chain_rule_general(order: List[Any], create_graph: bool) -> None:
@@ -178,6 +187,8 @@ def _general_pass(order: List[Any], create_graph: bool) -> None:
         else:
             locals_ = node._fn.local(node.data, *[p.data for p in inputs])
         for parent, local in zip(inputs, locals_):
+            if parent._fn is _CONSTANT:  # a number in the expression: no gradient
+                continue
             if create_graph and type(local) is float and local != local:
                 # A nan derivative (no real value here) must stay nan when differentiated
                 # again: tied to the node, not frozen as a constant whose derivative is 0.

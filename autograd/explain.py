@@ -1,103 +1,72 @@
 """``explain()``: the backward pass in words.
 
 Built on :func:`autograd.steps.backprop_steps`, which replays the engine's
-chain rule one edge at a time; this module only puts those steps into
-sentences. Two views:
+chain rule one edge at a time, and written by :mod:`autograd.notation`, the
+one module that renders the chain rule for every view. Two views:
 
-- ``explain(root)``: one line per edge, in the order ``backward()`` applies
-  them, each ``dL/dparent += dL/dnode * dnode/dparent = upstream * local = contribution``;
+- ``explain(root)``: each computed node with its definition, then one line per
+  edge into its inputs, in the order ``backward()`` applies them;
 - ``explain(root, wrt=x)``: ``dL/dx`` as the sum, over every path from ``root``
   down to ``x``, of the product of the local derivatives along the path, checked
   against the gradient the backward pass gives ``x``.
+
+``mode`` picks the order of the chain rule; the explainers live in
+:data:`EXPLAINERS` (``"reverse"`` here; another mode registers its own).
 """
 
 from __future__ import annotations
 
+import html as _html
 import math
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from . import notation
 from .engine import topological_order
-from .ops import VARIADIC
-from .steps import Step, _d, backprop_steps, node_names
+from .notation import number as _num
+from .steps import Step, backprop_steps
 from .value import Value
 
-__all__ = ["explain"]
+__all__ = ["explain", "EXPLAINERS", "FORMATS"]
 
-FORMATS = ("text", "markdown")
+FORMATS = notation.FORMATS
 #: How far the sum over paths may stray from the backward pass (relative to the largest term).
 TOLERANCE = 1e-9
 
-
-def _num(x: Any, digits: int) -> str:
-    """``x`` rounded to ``digits`` significant digits, written as a Python float.
-
-    >>> _num(4, 4), _num(0.70710678, 4), _num(-1.4999999999999993, 4), _num(-0.0, 4), _num(1e-20, 4)
-    ('4.0', '0.7071', '-1.5', '0.0', '1e-20')
-    """
-    x = float(getattr(x, "data", x))
-    if not math.isfinite(x):
-        return repr(x)
-    return repr(float(format(x, f".{digits}g")) + 0.0)
+#: ``mode -> explainer(root, wrt, format, digits, max_paths) -> str``; ``explain`` dispatches on it.
+EXPLAINERS: Dict[str, Callable[[Value, Optional[Value], str, int, int], str]] = {}
 
 
-def _expression(node: Value, names: Dict[Value, str], digits: int) -> str:
-    """How ``node`` was made, in its inputs' names: ``x * w``, ``tanh(n)``, ``h ** 2``."""
-    fn = node._fn
-    args = [names[p] for p in node.parents]
-    if fn is None or not args:
-        return ""
-    if fn.arity == VARIADIC:  # sum(a, b, c), softmax(a, b, c)[1]
-        index = "" if fn.param is None else f"[{fn.param}]"
-        return f"{fn.name}({', '.join(args)}){index}"
-    if len(args) == 2:
-        return f"{args[0]} {fn.symbol} {args[1]}"
-    if fn.name == "pow":
-        return f"{args[0]} ** {_num(fn.param, digits).removesuffix('.0')}"
-    if fn.name == "neg":
-        return f"-{args[0]}"
-    if fn.param is not None:
-        return f"{fn.name}({args[0]}, {_num(fn.param, digits).removesuffix('.0')})"
-    return f"{fn.name}({args[0]})"
-
-
-def _legend(root: Value, names: Dict[Value, str], digits: int) -> List[Tuple[str, str, str]]:
-    """(name, expression, op) for every computed node that has no label of its own."""
-    return [
-        (names[v], _expression(v, names, digits), v.op)
-        for v in topological_order(root)
-        if not v.is_leaf and not v.label
-    ]
-
-
-def _check(root: Any, wrt: Any, format: str, digits: Any, max_paths: Any) -> None:
+def _check(root: Any, wrt: Any, format: str, digits: Any, max_paths: Any, mode: Any) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"explain() root must be a Value, got {type(root).__name__}: {root!r}")
     if not isinstance(format, str) or format not in FORMATS:
-        raise ValueError(f"explain() format must be 'text' or 'markdown', got {format!r}")
+        raise ValueError(f"explain() format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}")
     if wrt is not None and not isinstance(wrt, Value):
         raise TypeError(f"explain() wrt must be a Value in the graph, got {type(wrt).__name__}: {wrt!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"explain() digits must be an int from 1 to 17, got {digits!r}")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
         raise ValueError(f"explain() max_paths must be a positive int, got {max_paths!r}")
+    if not isinstance(mode, str) or mode not in EXPLAINERS:
+        raise ValueError(f"explain() mode must be one of {', '.join(map(repr, EXPLAINERS))}, got {mode!r}")
 
 
 def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digits: int = 4,
-            max_paths: int = 1000) -> str:
+            max_paths: int = 1000, mode: str = "reverse") -> str:
     """The backward pass from ``root`` in words (returned, not printed).
 
-    Without ``wrt``: one line per edge of the graph, in the order
-    ``root.backward()`` applies the chain rule, each saying what is added to
-    which gradient and why::
+    Without ``wrt``: every computed node, from the root back, with its
+    definition and value, then one line per edge into its inputs, in the order
+    ``root.backward()`` applies the chain rule (see :mod:`autograd.notation`)::
 
-        dL/dparent += dL/dnode * dnode/dparent = upstream * local = contribution
+        dL/dw += dL/dh · ∂h/∂w = upstream · formula = upstream · local = contribution
 
-    Nodes are called by their labels; a computed node without one gets a
-    stable name ``v<i>`` (its place in :func:`~autograd.topological_order`),
-    introduced with its op at the end of the first line that names it
-    (``where v2 = x * w (mul)``), so there is still exactly one line per edge.
-    An unlabelled root is ``L``; a plain number in an expression is called by
-    its value. Numbers are rounded to ``digits`` significant digits.
+    ``dL/d…`` is a total derivative (what ``.grad`` holds), ``∂h/∂…`` a local
+    one (one op's slope). A number inside the expression is not differentiated
+    and gets no line. The last line lists the gradient of every leaf. Nodes are
+    called by their one name (:func:`autograd.notation.node_names`): labels,
+    else their expression, else ``v<i>``; numbers are rounded to ``digits``
+    significant digits.
 
     With ``wrt=x``: ``dL/dx`` as the chain rule's sum over every path from
     ``root`` down to ``x`` of the product of the local derivatives along the
@@ -108,75 +77,120 @@ def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digi
     Paths multiply quickly (a chain of diamonds doubles them at every step), so
     more than ``max_paths`` paths is a ``ValueError`` saying how many there are.
 
-    ``format="markdown"`` gives the same as a table, one row per edge.
+    ``format``: ``"text"``, ``"markdown"`` (a table), ``"html"`` (a definition
+    list) or ``"latex"`` (an ``align*`` environment, for slides). ``mode``:
+    ``"reverse"`` (backpropagation); see :data:`EXPLAINERS`.
 
     >>> from autograd import Value, explain
     >>> x = Value(2.0, label="x"); w = Value(3.0, label="w")
     >>> h = x * w; h.label = "h"
     >>> L = h + x; L.label = "L"
     >>> print(explain(L))
-    dL/dh += dL/dL * dL/dh = 1.0 * 1.0 = 1.0
-    dL/dx += dL/dL * dL/dx = 1.0 * 1.0 = 1.0
-    dL/dx += dL/dh * dh/dx = 1.0 * 3.0 = 3.0
-    dL/dw += dL/dh * dh/dw = 1.0 * 2.0 = 2.0
+    L = h + x = 8.0
+      dL/dh += ∂L/∂h = 1.0
+      dL/dx += ∂L/∂x = 1.0
+    h = x·w = 6.0
+      dL/dx += dL/dh · ∂h/∂x = 1.0 · w = 1.0 · 3.0 = 3.0
+      dL/dw += dL/dh · ∂h/∂w = 1.0 · x = 1.0 · 2.0 = 2.0
+    so dL/dx = 4.0, dL/dw = 2.0
 
     ``x`` reaches ``L`` along two paths, directly and through ``h``:
 
     >>> L.backward()
     >>> print(explain(L, wrt=x))
     dL/dx is the sum over the 2 paths from L to x of the product of the local derivatives along each:
-      L <- h <- x: dL/dh * dh/dx = 1.0 * 3.0 = 3.0
-      L <- x: dL/dx = 1.0
+      L ← h ← x: ∂L/∂h · ∂h/∂x = 1.0 · w = 1.0 · 3.0 = 3.0
+      L ← x: ∂L/∂x = 1.0
     dL/dx = 3.0 + 1.0 = 4.0, which is x.grad
 
-    Unlabelled nodes get names:
+    Unlabelled nodes are named by their expressions, and numbers get no line:
 
-    >>> print(explain((x * w).tanh()))
-    dL/dv2 += dL/dL * dL/dv2 = 1.0 * 2.458e-05 = 2.458e-05    where L = tanh(v2) (tanh), v2 = x * w (mul)
-    dL/dx += dL/dv2 * dv2/dx = 2.458e-05 * 3.0 = 7.373e-05
-    dL/dw += dL/dv2 * dv2/dw = 2.458e-05 * 2.0 = 4.915e-05
+    >>> print(explain((x * w + 1).tanh()))
+    L = tanh(x·w + 1) = 1.0
+      dL/d(x·w + 1) += ∂L/∂(x·w + 1) = 1 − tanh(x·w + 1)² = 3.326e-06
+    x·w + 1 = 7.0
+      dL/d(x·w) += dL/d(x·w + 1) · ∂(x·w + 1)/∂(x·w) = 3.326e-06 · 1.0 = 3.326e-06
+    x·w = 6.0
+      dL/dx += dL/d(x·w) · ∂(x·w)/∂x = 3.326e-06 · w = 3.326e-06 · 3.0 = 9.978e-06
+      dL/dw += dL/d(x·w) · ∂(x·w)/∂w = 3.326e-06 · x = 3.326e-06 · 2.0 = 6.652e-06
+    so dL/dx = 9.978e-06, dL/dw = 6.652e-06
     """
-    _check(root, wrt, format, digits, max_paths)
+    _check(root, wrt, format, digits, max_paths, mode)
+    return EXPLAINERS[mode](root, wrt, format, digits, max_paths)
+
+
+def _reverse(root: Value, wrt: Optional[Value], format: str, digits: int, max_paths: int) -> str:
     steps = backprop_steps(root)
-    names = node_names(root)
     if wrt is None:
-        return _backward_pass(root, steps, names, format, digits)
-    if wrt not in names:
+        return _backward_pass(root, steps, format, digits)
+    table = steps[0].graph.table("text") if steps else notation.GraphNames(root).table("text")
+    if wrt not in table.names:
         shown = f"{wrt.label!r}" if wrt.label else repr(wrt)
-        raise ValueError(f"explain(): wrt={shown} is not in the graph of {names[root]}; "
-                         f"{names[root]} does not depend on it")
-    return _paths(root, wrt, steps, names, format, digits, max_paths)
+        raise ValueError(f"explain(): wrt={shown} is not in the graph of {table.root_name}; "
+                         f"{table.root_name} does not depend on it")
+    if wrt.is_constant:
+        raise ValueError(f"explain(): wrt={wrt.data!r} is a number inside the expression; numbers are not "
+                         f"differentiated (make it a Value to get its gradient)")
+    return _paths(root, wrt, steps, format, digits, max_paths)
 
 
-# --- the backward pass, edge by edge ---------------------------------------------------------------
+EXPLAINERS["reverse"] = _reverse
 
-def _backward_pass(root: Value, steps: List[Step], names: Dict[Value, str], format: str, digits: int) -> str:
-    R = _d(names[root])
-    legend = {name: (expr, op) for name, expr, op in _legend(root, names, digits)}
-    introduced: set = set()
-    rows = []
+
+# --- the backward pass, node by node ---------------------------------------------------------------
+
+def _backward_pass(root: Value, steps: List[Step], format: str, digits: int) -> str:
+    graph = steps[0].graph if steps else notation.GraphNames(root)
+    base = "latex" if format == "latex" else "text"
+    table = graph.table(base)
+    groups: List[Tuple[Value, List[str]]] = []
     for s in steps:
-        P, N = _d(s.parent_name), _d(s.node_name)
-        rule = f"d{R}/d{P} += d{R}/d{N} * d{N}/d{P}"
-        numbers = f"{_num(s.upstream, digits)} * {_num(s.local, digits)} = {_num(s.contribution, digits)}"
-        # an unlabelled node is introduced, with its op, on the first line that names it
-        new = [n for n in (s.node_name, s.parent_name) if n in legend and n not in introduced]
-        introduced.update(new)
-        where = ", ".join(f"{n} = {legend[n][0]} ({legend[n][1]})" for n in new)
-        rows.append((rule, numbers, where))
+        if not groups or groups[-1][0] is not s.node:
+            groups.append((s.node, [notation._definition(s.node, table, digits)]))
+        groups[-1][1].append(s.equation(digits=digits, format=base))
+    leaves = [v for v in topological_order(root) if v.is_leaf and not v.is_constant and v is not root]
+    final = {s.parent: s.parent_grad_after for s in steps}
+    summary = ", ".join(
+        f"{notation.total(table.root_name if base == 'latex' else _arg(table.root_name), table.arg(v), base)}"
+        f" = {_num(final.get(v, 0.0), digits, base)}" for v in leaves)
+    blocks = [lines for _, lines in groups]
     if format == "text":
-        lines = [f"{rule} = {numbers}" + (f"    where {where}" if where else "") for rule, numbers, where in rows]
-        if not rows:
-            lines.append(f"{names[root]} depends on nothing: d{R}/d{R} = 1.0 and there is no edge to pass it along")
-        return "\n".join(lines)
-    lines = ["| step | chain rule | numbers | where |", "|---:|---|---|---|"]
-    lines += [f"| {i} | `{_cell(rule)}` | `{_cell(numbers)}` | {'`' + _cell(where) + '`' if where else ''} |"
-              for i, (rule, numbers, where) in enumerate(rows, 1)]
-    return "\n".join(lines)
+        if not steps:
+            return f"{table.root_name} depends on nothing: there is no edge to pass a gradient along"
+        out = []
+        for lines in blocks:
+            out.append(lines[0])
+            out += [f"  {line}" for line in lines[1:]]
+        return "\n".join(out + [f"so {summary}"])
+    if format == "markdown":
+        out = ["| step | chain rule |", "|---:|---|"]
+        k = 0
+        for lines in blocks:
+            out.append(f"| | **{notation.render(lines[0], 'markdown')}** |")
+            for line in lines[1:]:
+                k += 1
+                out.append(f"| {k} | {notation.render(line, 'markdown')} |")
+        return "\n".join(out + ["", f"so {notation.render(summary, 'markdown')}" if steps else ""]).rstrip()
+    if format == "html":
+        out = ['<dl class="chainrule-explain">']
+        for lines in blocks:
+            out.append(f"<dt>{_html.escape(lines[0])}</dt>")
+            out += [f"<dd>{_html.escape(line)}</dd>" for line in lines[1:]]
+        out.append("</dl>")
+        if steps:
+            out.append(f"<p>so {_html.escape(summary)}</p>")
+        return "\n".join(out)
+    rows = []
+    for lines in blocks:
+        rows.append(lines[0].replace(" = ", " &= ", 1))
+        rows += [line.replace(r" \mathrel{+}= ", r" &\mathrel{+}= ", 1) for line in lines[1:]]
+    if steps:
+        rows.append(r"&\text{so } " + summary)
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+def _arg(name: str) -> str:
+    return name if notation._plain(name) else f"({name})"
 
 
 # --- one gradient, path by path ----------------------------------------------------------------------
@@ -189,24 +203,26 @@ def _count_paths(root: Value, wrt: Value) -> Dict[Value, int]:
     return counts
 
 
-def _paths(root: Value, wrt: Value, steps: List[Step], names: Dict[Value, str], format: str, digits: int,
-           max_paths: int) -> str:
+def _paths(root: Value, wrt: Value, steps: List[Step], format: str, digits: int, max_paths: int) -> str:
     counts = _count_paths(root, wrt)
     total_paths = counts[root]
-    R, X = _d(names[root]), _d(names[wrt])
+    graph = steps[0].graph if steps else notation.GraphNames(root)
+    base = "latex" if format == "latex" else "text"
+    table = graph.table(base)
+    text = graph.table("text")
+    root_name, wrt_name = text.root_name, text.names[wrt]
     if total_paths > max_paths:
         raise ValueError(
-            f"explain(): there are {total_paths} paths from {names[root]} to {names[wrt]}, more than "
+            f"explain(): there are {total_paths} paths from {root_name} to {wrt_name}, more than "
             f"max_paths={max_paths}. Pass max_paths={total_paths} to list them all, or call explain(root) "
             f"without wrt for the backward pass, which takes one line per edge instead of one per path."
         )
-    local = {(s.node, s.position): s.local for s in steps}
     final = {s.parent: s.parent_grad_after for s in steps if s.final}
     expected = 1.0 if wrt is root else final[wrt]
 
     # Depth-first over edges, from the root down to wrt, first inputs first; no recursion.
-    paths: List[List[Tuple[Value, int, Value]]] = []
-    stack: List[Tuple[Value, List[Tuple[Value, int, Value]]]] = [(root, [])]
+    paths: List[List[Tuple[Value, int]]] = []
+    stack: List[Tuple[Value, List[Tuple[Value, int]]]] = [(root, [])]
     while stack:
         node, path = stack.pop()
         if node is wrt:
@@ -214,47 +230,57 @@ def _paths(root: Value, wrt: Value, steps: List[Step], names: Dict[Value, str], 
             continue
         branches = [(p, i) for i, p in enumerate(node.parents) if counts[p]]
         for parent, position in reversed(branches):
-            stack.append((parent, path + [(node, position, parent)]))
+            stack.append((parent, path + [(node, position)]))
 
+    R = table.root_name if base == "latex" else _arg(table.root_name)
+    X = table.arg(wrt)
+    arrow = r" \leftarrow " if base == "latex" else " ← "
     rows = []
     products = []
     for path in paths:
-        chain = " <- ".join([names[root]] + [names[parent] for _, _, parent in path])
-        if not path:
-            rows.append((chain, f"d{R}/d{R}", _num(1.0, digits)))
-            products.append(1.0)
-            continue
+        chain = arrow.join([table.root_name] + [table.name(node.parents[i]) for node, i in path])
         product = 1.0
-        for node, position, _ in path:
-            product *= local[(node, position)]
+        for node, position in path:
+            product *= node.local_derivatives()[position]
         products.append(product)
-        factors = " * ".join(f"d{_d(names[n])}/d{_d(names[p])}" + _which(n, i) for n, i, p in path)
-        if len(path) == 1:
-            numbers = _num(product, digits)
-        else:
-            numbers = " * ".join(_num(local[(n, i)], digits) for n, i, _ in path) + f" = {_num(product, digits)}"
-        rows.append((chain, factors, numbers))
+        rows.append((chain, notation._path(path, table, digits) if path else f"{R} = 1.0"))
 
     total = math.fsum(products)
-    _agree(total, expected, products, names[root], names[wrt])
-    note = _grad_note(wrt, expected, names[root], names[wrt])
-    terms = " + ".join(_num(p, digits) for p in products) if len(products) > 1 else ""
-    result = f"d{R}/d{X} = " + (f"{terms} = " if terms else "") + _num(total, digits)
-    plural = "path" if total_paths == 1 else f"{total_paths} paths"
-    head = (f"d{R}/d{X} is the sum over the {plural} from {names[root]} to {names[wrt]} "
-            f"of the product of the local derivatives along each:")
-    if total_paths == 1:
-        head = (f"d{R}/d{X} is the product of the local derivatives along the one path "
-                f"from {names[root]} to {names[wrt]}:")
+    _agree(total, expected, products, root_name, wrt_name)
+    note = _grad_note(wrt, expected, root_name, wrt_name)
+    terms = " + ".join(_num(p, digits, base) for p in products).replace("+ -", "- " if base == "latex" else "− ")
+    head_total = notation.total(R, X, base)
+    result = f"{head_total} = " + (f"{terms} = " if len(products) > 1 else "") + _num(total, digits, base)
+    plain_total = notation.total(_arg(root_name), _arg(wrt_name))
+    if wrt is root:
+        head = f"{root_name} is the root: {plain_total} = 1.0"
+    elif total_paths == 1:
+        head = (f"{plain_total} is the product of the local derivatives along the one path "
+                f"from {root_name} to {wrt_name}:")
+    else:
+        head = (f"{plain_total} is the sum over the {total_paths} paths from {root_name} to {wrt_name} "
+                f"of the product of the local derivatives along each:")
     if format == "text":
-        lines = [head]
-        lines += [f"  {chain}: {factors} = {numbers}" for chain, factors, numbers in rows]
+        lines = [head] + [f"  {chain}: {factors}" for chain, factors in rows if chain != root_name or factors]
+        if wrt is root:
+            return f"{head}, {note}"
         lines.append(f"{result}, {note}")
         return "\n".join(lines)
-    lines = [head, "", "| path | local derivatives | product |", "|---|---|---|"]
-    lines += [f"| `{_cell(chain)}` | `{_cell(factors)}` | `{_cell(numbers)}` |" for chain, factors, numbers in rows]
-    lines += ["", f"`{_cell(result)}`, {note}"]
-    return "\n".join(lines)
+    if format == "markdown":
+        lines = [head, "", "| path | product of the local derivatives |", "|---|---|"]
+        lines += [f"| {notation.render(chain, 'markdown')} | {notation.render(factors, 'markdown')} |"
+                  for chain, factors in rows]
+        lines += ["", f"{notation.render(result, 'markdown')}, {note}"]
+        return "\n".join(lines)
+    if format == "html":
+        lines = [f"<p>{_html.escape(head)}</p>", '<dl class="chainrule-explain">']
+        for chain, factors in rows:
+            lines += [f"<dt>{_html.escape(chain)}</dt>", f"<dd>{_html.escape(factors)}</dd>"]
+        lines += ["</dl>", f"<p>{_html.escape(result)}, {_html.escape(note)}</p>"]
+        return "\n".join(lines)
+    body = [f"&{chain}\\colon & {factors}" for chain, factors in rows]
+    body.append(f"&& {result}")
+    return "\\begin{alignat*}{2}\n" + " \\\\\n".join(body) + "\n\\end{alignat*}"
 
 
 def _which(node: Value, position: int) -> str:

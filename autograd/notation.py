@@ -28,6 +28,7 @@ import re
 from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple
 
 from .engine import topological_order
+from .ops import VARIADIC
 from .value import Value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -177,6 +178,9 @@ def _render(node: Value, forms: Sequence[Tuple[str, int]], format: str) -> Tuple
     name = fn.name
     times = r" \cdot " if format == "latex" else DOT
     minus = "-" if format == "latex" else MINUS
+    if fn.arity == VARIADIC:  # sum(a, b, c), softmax(a, b, c)[1]
+        index = "" if fn.param is None else f"[{_constant_text(fn.param)}]"
+        return f"{_function(name, format)}({', '.join(f[0] for f in forms)}){index}", _ATOM
     if len(forms) == 2:
         a, b = forms
         if name == "add":
@@ -329,7 +333,7 @@ def _finish(text: str, format: str) -> str:
 
 # --- formulas of local derivatives ----------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\{([aAbo])\}")
+_PLACEHOLDER = re.compile(r"\{([aAboxj])\}")
 
 
 def _latex_formula(template: str) -> str:
@@ -360,17 +364,26 @@ def _formula(node: Value, position: int, table: _Names) -> str:
     fn = node._fn
     parents = node.parents
     rows = getattr(fn, "formula", ()) if fn is not None else ()
-    if not parents or position >= len(rows) or not rows[position]:
+    if fn is None or not parents or not rows:
+        return ""
+    if fn.arity == VARIADIC:  # one rule for every input; softmax's own input (position = param) has its own
+        template = rows[0] if len(rows) == 1 or position == fn.param else rows[1]
+    elif position < len(rows):
+        template = rows[position]
+    else:
+        return ""
+    if not template:
         return ""
 
     def fill(m: re.Match[str]) -> str:
         key = m.group(1)
         if key == "o":
             return table.arg(node)
-        v = parents[0] if key in "aA" else parents[1]
+        if key == "j":
+            return str(position)
+        v = parents[position] if key == "x" else parents[0] if key in "aA" else parents[1]
         return table.name(v) if key == "A" else table.arg(v)
 
-    template = rows[position]
     template = _latex_formula(template) if table.format == "latex" else _text_formula(template)
     return _PLACEHOLDER.sub(fill, template)
 

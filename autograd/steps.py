@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from . import notation
-from .engine import backward_order, topological_order
+from .engine import backward_order
 from .errors import check_real, check_value
-from .ops import VARIADIC
 from .value import Value
 
 __all__ = ["Step", "backprop_steps", "node_names", "local_rule", "fmt"]
@@ -46,13 +45,15 @@ class Step:
 
     ``index`` is the position in the backward pass (0 for the first edge);
     ``position`` says which argument of ``node``'s op ``parent`` is (0, 1);
-    ``local`` is d node / d parent, ``upstream`` is d root / d node (complete
-    by the time the step runs), ``contribution = local * upstream`` and the
-    parent's accumulated gradient goes from ``parent_grad_before`` to
+    ``local`` is ∂node/∂parent, ``upstream`` is dL/dnode (complete by the time
+    the step runs), ``contribution = upstream * local`` and the parent's
+    accumulated gradient goes from ``parent_grad_before`` to
     ``parent_grad_after``. ``final`` is True on the last step into ``parent``,
     when its gradient is complete. ``node_name``/``parent_name`` are the
     names :func:`node_names` gives; ``rule`` is the local derivative as a
-    formula of those names (``''`` for an op it does not know).
+    formula of those names (``''`` for an op whose row has no formula).
+    ``graph`` holds the names of the whole graph, shared by its steps.
+    Text comes from :mod:`autograd.notation`.
     """
 
     index: int
@@ -71,135 +72,91 @@ class Step:
     graph: notation.GraphNames = field(repr=False, compare=False)
 
     @property
+    def op(self) -> str:
+        """The name of the op that made ``node`` (``'mul'``, ``'tanh'``, ...)."""
+        return self.node.op
+
+    @property
     def root(self) -> Value:
         """The Value the backward pass starts from."""
         return self.graph.root
 
     @property
-    def op(self) -> str:
-        """The name of the op that made ``node`` (``'mul'``, ``'tanh'``, ...)."""
-        return self.node.op
+    def root_name(self) -> str:
+        """The root's name (``L`` when it has no label)."""
+        return self.graph.table("text").root_name
 
-    def symbolic(self, root_name: str = "L") -> str:
-        """The rule this step applies, in names.
+    def symbolic(self, root_name: Optional[str] = None, format: str = "text") -> str:
+        """The rule this step applies, in symbols (see :func:`autograd.notation.symbolic`).
 
         >>> x = Value(2.0, label="x"); y = x * 3; y.label = "y"
         >>> backprop_steps(y)[0].symbolic()
-        'dL/dx += dy/dx × dL/dy'
+        'dy/dx += ∂y/∂x'
         """
-        r, n, p = _d(root_name), _d(self.node_name), _d(self.parent_name)
-        return f"d{r}/d{p} += d{n}/d{p} × d{r}/d{n}"
+        return notation.symbolic(self, format=format, root_name=root_name)
 
-    def equation(self, root_name: str = "L", digits: int = 4) -> str:
-        """The step with its numbers: ``dL/dparent += local × upstream = contribution``.
+    def equation(self, root_name: Optional[str] = None, digits: int = 4, format: str = "text") -> str:
+        """The step, formula first, then numbers (see :func:`autograd.notation.step`).
+        ``root_name`` renames the root (default: its own name).
 
-        >>> x = Value(2.0, label="x"); y = x * 3; y.label = "y"
-        >>> backprop_steps(y)[0].equation()
-        'dL/dx += 3 × 1 = 3'
+        >>> x = Value(2.0, label="x"); w = Value(-0.5, label="w"); b = Value(1.0, label="b")
+        >>> y = (x * w + b).tanh(); y.label = "y"
+        >>> print(backprop_steps(y)[0].equation())
+        dy/d(x·w + b) += ∂y/∂(x·w + b) = 1 − tanh(x·w + b)² = 1.0
+        >>> print(backprop_steps(y)[4].equation())
+        dy/dw += dy/d(x·w) · ∂(x·w)/∂w = 1.0 · x = 1.0 · 2.0 = 2.0
         """
-        return (
-            f"d{_d(root_name)}/d{_d(self.parent_name)} += {fmt(self.local, digits)} × {fmt(self.upstream, digits)}"
-            f" = {fmt(self.contribution, digits)}"
-        )
+        return notation.step(self, digits=digits, format=format, root_name=root_name)
 
-    def result(self, root_name: str = "L", digits: int = 4) -> str:
-        """The parent's gradient after the step.
+    def result(self, root_name: Optional[str] = None, digits: int = 4, format: str = "text") -> str:
+        """The parent's gradient after the step (see :func:`autograd.notation.result`).
 
         >>> x = Value(2.0, label="x"); y = x * x; y.label = "y"
         >>> [s.result() for s in backprop_steps(y)]
-        ['dL/dx = 0 + 2 = 2', 'dL/dx = 2 + 2 = 4 (complete)']
+        ['dy/dx = 2.0', 'dy/dx = 2.0 + 2.0 = 4.0 (complete)']
         """
-        done = " (complete)" if self.final else ""
-        return (
-            f"d{_d(root_name)}/d{_d(self.parent_name)} = {fmt(self.parent_grad_before, digits)} + "
-            f"{fmt(self.contribution, digits)} = {fmt(self.parent_grad_after, digits)}{done}"
-        )
-
-
-def _d(name: str) -> str:
-    """A name ready to follow a ``d``: wrapped in parentheses unless it is a plain word.
-
-    >>> _d("w1"), _d("x1*w1"), _d("layers.0.w")
-    ('w1', '(x1*w1)', 'layers.0.w')
-    """
-    plain = name.replace("_", "").replace(".", "").replace("#", "")
-    return name if plain.isalnum() else f"({name})"
+        return notation.result(self, digits=digits, format=format, root_name=root_name)
 
 
 def node_names(root: Value) -> Dict[Value, str]:
-    """A unique, stable name for every node of ``root``'s graph, in topological order.
-
-    A labelled node is called by its label; an unlabelled one ``v<i>``, where
-    ``i`` is its position in :func:`autograd.topological_order`. An unlabelled
-    root is called ``L``. A label used by several nodes gets ``#2``, ``#3``...
-    on its later uses. Constants are named by their value.
+    """The one name of every node in ``root``'s graph (see :func:`autograd.notation.node_names`).
 
     >>> x = Value(2.0, label="x")
-    >>> names = node_names((x * 3 + x).tanh())
-    >>> list(names.values())
-    ['x', '3', 'v2', 'v3', 'L']
+    >>> list(node_names((x * 3 + x).tanh()).values())
+    ['x', '3', 'x·3', 'x·3 + x', 'L']
     """
     check_value("node_names", "root", root)
-    order = topological_order(root)
-    names: Dict[Value, str] = {}
-    used: Dict[str, int] = {}
-    labels = {v.label for v in order if v.label}
-    for i, v in enumerate(order):
-        if v.label:
-            base = v.label
-        elif v is root and "L" not in labels:
-            base = "L"
-        elif v.is_constant:
-            base = fmt(v.data)
-        else:
-            base = f"v{i}"
-        count = used.get(base, 0) + 1
-        used[base] = count
-        names[v] = base if count == 1 or v.is_constant else f"{base}#{count}"
-    return names
+    return notation.node_names(root)
 
 
 def local_rule(node: Value, position: int, names: Optional[Dict[Value, str]] = None) -> str:
-    """``d node / d parent`` as a formula in the nodes' names ('' if unknown),
-    from the op's ``formula`` in :mod:`autograd.ops`.
+    """``∂node/∂parent = formula`` in the nodes' names ('' when the op row has no formula),
+    from the op's ``formula`` in :mod:`autograd.ops`; ``names`` is accepted for
+    compatibility and ignored (names come from ``node``'s graph).
 
     >>> a, b = Value(2.0, label="a"), Value(5.0, label="w")
     >>> y = a * b; y.label = "y"
     >>> local_rule(y, 0), local_rule(y, 1), local_rule(y.tanh(), 0)
-    ('dy/da = w', 'dy/dw = a', 'dL/dy = 1 - tanh(y)²')
+    ('∂y/∂a = w', '∂y/∂w = a', '∂L/∂y = 1 − tanh(y)²')
     >>> local_rule(a ** 3, 0), local_rule(a.leaky_relu(0.1), 0)
-    ('dL/da = 3·a^2', 'dL/da = 1 if a > 0 else 0.1')
+    ('∂L/∂a = 3·a²', '∂L/∂a = 1 if a > 0 else 0.1')
     """
     check_value("local_rule", "node", node)
     if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < max(1, len(node.parents)):
         raise (TypeError if not isinstance(position, int) or isinstance(position, bool) else ValueError)(
             f"local_rule() position must be the index of one of the node's {len(node.parents)} inputs, "
             f"got {position!r}")
-    fn = node._fn
-    parents = node.parents
-    if fn is None or not parents or not fn.formula:
+    if not node.parents:
         return ""
-    if fn.arity == VARIADIC:  # one rule for every input; softmax's own input (position = param) has its own
-        template = fn.formula[0] if len(fn.formula) == 1 or position == fn.param else fn.formula[1]
-    elif position < len(fn.formula):
-        template = fn.formula[position]
-    else:
+    return _rule_text(node, position, notation.GraphNames(node))
+
+
+def _rule_text(node: Value, position: int, graph: notation.GraphNames) -> str:
+    table = graph.table("text")
+    text = notation._formula(node, position, table)
+    if not text:
         return ""
-    names = names if names is not None else node_names(node)
-
-    def name(v: Value) -> str:
-        return _d(names.get(v, "?"))
-
-    fields = {
-        "a": name(parents[0]),
-        "A": names.get(parents[0], "?"),
-        "b": name(parents[1]) if len(parents) > 1 else "",
-        "o": name(node),
-        "x": name(parents[position]),
-        "j": str(position),
-    }
-    formula = template.format(**fields)
-    return f"d{_d(names.get(node, '?'))}/d{_d(names.get(parents[position], '?'))} = {formula}"
+    return f"{notation.local(table.arg(node), table.arg(node.parents[position]))} = {text}"
 
 
 def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
@@ -222,8 +179,8 @@ def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
     True
     """
     check_value("backprop_steps", "root", root)
-    names = node_names(root)
     graph = notation.GraphNames(root)
+    names = graph.table("text").names
     grads: Dict[Value, float] = {root: check_real("backprop_steps", "seed", seed, finite=True)}
     pending: List[Any] = []
     for node in backward_order(root):
@@ -232,6 +189,8 @@ def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
             continue
         upstream = grads[node]
         for position, (parent, local) in enumerate(zip(parents, node.local_derivatives())):
+            if parent.is_constant:  # a number in the expression: not differentiated, no step
+                continue
             contribution = local * upstream
             before = grads.get(parent, 0.0)
             after = before + contribution  # exactly as the engine: parent.grad += local * node.grad
@@ -254,7 +213,7 @@ def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
             final=last[parent] == i,
             node_name=names[node],
             parent_name=names[parent],
-            rule=local_rule(node, position, names),
+            rule=_rule_text(node, position, graph),
             graph=graph,
         )
         for i, (node, parent, position, local, upstream, contribution, before, after) in enumerate(pending)
