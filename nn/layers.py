@@ -17,6 +17,7 @@ from autograd import Value
 
 from .init import Init, Seed, constant, rng_from
 from .module import Module
+from .naming import name_model
 
 __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS"]
 
@@ -88,8 +89,8 @@ def _inputs(who: str, nin: int, x: Any) -> List[Any]:
         if not isinstance(xi, numbers.Real) or isinstance(xi, bool):
             raise TypeError(f"{who} input {i} must be a number or a Value, got {type(xi).__name__}: {xi!r}")
         # One input Value per number, shared by every neuron that reads it (rather
-        # than a constant per neuron), labelled so pictures show it as input x<i>.
-        xs[i] = Value(float(xi), label=f"x{i}")
+        # than a constant per neuron), labelled X1, X2, ... as the network picture names inputs.
+        xs[i] = Value(float(xi), label=f"X{i + 1}")
     return xs
 
 
@@ -126,6 +127,10 @@ class Neuron(Module):
     [0.786448, -2.359343, 0.786448]
     """
 
+    #: The name of this neuron's unit (``Z1``, ``D0``; see :mod:`nn.naming`): its output Value is
+    #: labelled with it, and its weighted sum ``net_<unit>`` when the activation is not linear.
+    unit: str
+
     def __init__(
         self,
         nin: int,
@@ -159,7 +164,13 @@ class Neuron(Module):
 
     def _out(self, xs: Sequence[Any]) -> Value:
         act = _sum((wi * xi for wi, xi in zip(self.w, xs)), self.b)
-        return _apply(act, self.activation, self.negative_slope)
+        if self.activation == "linear":
+            act.label = self.unit
+            return act
+        act.label = "net_" + self.unit
+        out = _apply(act, self.activation, self.negative_slope)
+        out.label = self.unit
+        return out
 
     def get_config(self) -> Dict[str, Any]:
         return _with_slope({"nin": self.nin, "activation": self.activation}, [self.activation], self.negative_slope)
@@ -419,6 +430,6 @@ def _with_slope(config: Dict[str, Any], activations: List[str], slope: float) ->
 
 
 def _label(module: Module) -> None:
-    """Label each parameter with its name, so graphs and errors can show it."""
-    for name, p in module.named_parameters():
-        p.label = name
+    """Label each parameter, and name each neuron's unit, as the network picture does
+    (see :mod:`nn.naming`), so every view shows the same names."""
+    name_model(module)

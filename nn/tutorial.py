@@ -15,8 +15,9 @@ tutorial    ``named_parameters()`` name          meaning
 ``V0k``     ``layers.1.neurons.0.w.{k-1}``       hidden unit Zk -> output D0
 ==========  ===================================  ==========================
 
-Every parameter's ``label`` is its ``named_parameters()`` name, so a picture
-can show either.
+Every parameter's ``label`` is its tutorial name (see :mod:`nn.naming`, which
+names any MLP the same way), and calling the network labels the units' values
+``Z1, Z2, Z3, D0``, so every picture and explanation uses these names.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Dict
 from autograd import Value
 
 from .layers import MLP, constant
+from .naming import weight_names
 
 __all__ = ["tutorial_names", "tutorial_network"]
 
@@ -55,7 +57,7 @@ def tutorial_names(model: MLP) -> Dict[str, Value]:
     >>> list(names)
     ['W10', 'W11', 'W12', 'W20', 'W21', 'W22', 'W30', 'W31', 'W32', 'V00', 'V01', 'V02', 'V03']
     >>> names["W21"].label, names["V00"].label
-    ('layers.0.neurons.1.w.0', 'layers.1.neurons.0.b')
+    ('W21', 'V00')
     """
     if not isinstance(model, MLP):
         raise TypeError(f"tutorial_names() needs an MLP, got {type(model).__name__}")
@@ -66,13 +68,4 @@ def tutorial_names(model: MLP) -> Dict[str, Value]:
     if model.nin > 9 or hidden.nout > 9:
         raise ValueError("tutorial_names() writes unit numbers as single digits, so it needs at most 9 inputs "
                          f"and 9 hidden units; got {model.nin} and {hidden.nout}")
-    names: Dict[str, Value] = {}
-    for j, neuron in enumerate(hidden.neurons, start=1):
-        names[f"W{j}0"] = neuron.b
-        for i, w in enumerate(neuron.w, start=1):
-            names[f"W{j}{i}"] = w
-    out = output.neurons[0]
-    names["V00"] = out.b
-    for k, v in enumerate(out.w, start=1):
-        names[f"V0{k}"] = v
-    return names
+    return {name: p for p, name in weight_names(model).items()}

@@ -6,14 +6,13 @@ import math
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from autograd import Value, no_grad
+from nn import naming
 
 from ._render import PALETTE, Graph, check_digits, fmt, html_text, largest, shade, sign_colour, tooltip_text
 
 __all__ = ["draw_network", "weight_names", "unit_names"]
 
 _FONT = "Helvetica,Arial,sans-serif"
-# The XOR tutorial calls the first layer's weights W and the second's V; deeper layers go on backwards.
-_LETTERS = "WVUTSRQPONMLKJIHGFE"
 
 
 def _layers(model: Any, who: str = "draw_network") -> List[Any]:
@@ -50,12 +49,8 @@ class _OneNeuron:
         self.neurons = [neuron]
 
 
-def _sep(*indices: int) -> str:
-    return ",".join(str(i) for i in indices) if any(i > 9 for i in indices) else "".join(str(i) for i in indices)
-
-
 def unit_names(model: Any) -> List[List[str]]:
-    """The XOR tutorial's names for the units, layer by layer, inputs first: inputs
+    """The units' names, layer by layer, inputs first (see :mod:`nn.naming`): inputs
     ``X1, X2, ...``; hidden units ``Z1, Z2, ...`` (``Z1_1, Z1_2, ...`` for the
     first of several hidden layers); outputs ``D0, D1, ...``. Unit 0 of the
     inputs and of each hidden layer is its bias unit (``X0``, ``Z0``), always 1.
@@ -64,41 +59,21 @@ def unit_names(model: Any) -> List[List[str]]:
     >>> unit_names(MLP(2, [3, 1]))
     [['X0', 'X1', 'X2'], ['Z0', 'Z1', 'Z2', 'Z3'], ['D0']]
     """
-    layers = _layers(model, "unit_names")
-    nin = len(layers[0].neurons[0].w)
-    names = [[f"X{i}" for i in range(nin + 1)]]
-    hidden = len(layers) - 1
-    for li, layer in enumerate(layers[:-1], start=1):
-        prefix = "Z" if hidden == 1 else f"Z{li}_"
-        names.append([f"{prefix}{j}" for j in range(len(layer.neurons) + 1)])
-    names.append([f"D{j}" for j in range(len(layers[-1].neurons))])
-    return names
+    return naming.unit_names(_layers(model, "unit_names"))
 
 
 def weight_names(model: Any) -> Dict[Value, str]:
-    """The XOR tutorial's name for every parameter: the layer's letter (``W``, then
-    ``V``, ``U``, ...), the receiving unit's number, then the sending unit's
-    (0 is the bias unit). Numbers are separated by commas when one has two digits.
+    """Every parameter's name (see :mod:`nn.naming`): the layer's letter (``W``,
+    then ``V``, ``U``, ...), the receiving unit's number, then the sending unit's
+    (0 is the bias unit). A model built by :mod:`nn` labels its parameters so.
 
     >>> from nn import MLP
     >>> model = MLP(2, [3, 1])
     >>> names = weight_names(model)
     >>> [names[p] for p in model.layers[0].neurons[0].parameters()]  # w.0, w.1, then b
     ['W11', 'W12', 'W10']
-    >>> sorted(names[p] for p in model.layers[1].parameters())
-    ['V00', 'V01', 'V02', 'V03']
     """
-    layers = _layers(model, "weight_names")
-    names: Dict[Value, str] = {}
-    for li, layer in enumerate(layers):
-        letter = _LETTERS[li] if li < len(_LETTERS) else f"W{li + 1}_"
-        last = li == len(layers) - 1
-        for j, neuron in enumerate(layer.neurons):
-            unit = j if last else j + 1
-            names.setdefault(neuron.b, f"{letter}{_sep(unit, 0)}")
-            for i, w in enumerate(neuron.w, start=1):
-                names.setdefault(w, f"{letter}{_sep(unit, i)}")
-    return names
+    return naming.weight_names(_layers(model, "weight_names"))
 
 
 def _forward(layers: List[Any], x: Sequence[Any]) -> List[List[float]]:

@@ -229,6 +229,23 @@ def test_summary():
     assert text.splitlines()[-1].split() == ["2", "16", "1", "linear", "17"]
 
 
-def test_parameters_are_labelled_with_their_names():
+def test_parameters_and_units_are_labelled_as_the_network_picture_names_them():
     model = MLP(2, [2, 1], seed=0)
-    assert [p.label for p in model.parameters()] == [name for name, _ in model.named_parameters()]
+    assert [p.label for p in model.parameters()] == ["W11", "W12", "W10", "W21", "W22", "W20",
+                                                     "V01", "V02", "V00"]
+    assert [name for name, _ in model.named_parameters()][:3] == [   # the state_dict paths stay
+        "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    out = model([0.5, -1.0])
+    assert out.label == "D0"                       # the linear output is its weighted sum
+    z1 = out.parents[0].parents[1].parents[1]      # D0 = (V00 + V01·Z1) + V02·Z2
+    assert z1.label == "Z1" and z1.parents[0].label == "net_Z1"   # relu(net_Z1)
+
+
+def test_units_of_deep_networks_and_inputs_are_named():
+    model = MLP(2, [3, 2, 1], activation="tanh", seed=0)
+    assert [n.unit for n in model.layers[0].neurons] == ["Z1_1", "Z1_2", "Z1_3"]
+    assert [n.unit for n in model.layers[1].neurons] == ["Z2_1", "Z2_2"]
+    assert model.layers[2].neurons[0].unit == "D0"
+    from autograd import topological_order
+    labels = {v.label for v in topological_order(model([1.0, 2.0]))}
+    assert {"X1", "X2", "Z1_1", "net_Z1_1", "Z2_2", "net_Z2_2", "D0", "U01", "V23"} <= labels

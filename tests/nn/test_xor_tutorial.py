@@ -63,13 +63,14 @@ def test_the_network_is_the_tutorials():
     assert names["W32"] is model.layers[0].neurons[2].w[1]
     assert names["V00"] is model.layers[1].neurons[0].b
     assert names["V03"] is model.layers[1].neurons[0].w[2]
-    assert names["W21"].label == "layers.0.neurons.1.w.0"
+    assert names["W21"].label == "W21"     # the tutorial's name is the parameter's label
 
 
 def test_forward_pass_predicts_4_and_loss_is_8():
     model, names, pred, loss = forward_backward()
     hidden = model.layers[0]([0.0, 0.0])
     assert [z.data for z in hidden] == [1.0, 1.0, 1.0]        # Z1 = Z2 = Z3 = 1
+    assert [z.label for z in hidden] == ["Z1", "Z2", "Z3"] and pred.label == "D0"
     assert pred.data == 4.0                                  # D0 = 1 + 1 + 1 + 1
     assert loss.data == 8.0                                  # 1/2 (4 - 0)^2
 
