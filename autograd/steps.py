@@ -22,7 +22,7 @@ from .engine import backward_order
 from .errors import check_real, check_value
 from .value import Value
 
-__all__ = ["Step", "backprop_steps", "node_names", "local_rule", "fmt"]
+__all__ = ["Step", "backprop_steps", "node_names", "local_rule", "fmt", "NEURON_LEVEL_EDGES"]
 
 
 def fmt(x: Any, digits: int = 4) -> str:
@@ -159,9 +159,23 @@ def _rule_text(node: Value, position: int, graph: notation.GraphNames) -> str:
     return f"{notation.local(table.arg(node), table.arg(node.parents[position]))} = {text}"
 
 
-def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
+#: ``backprop_steps(root)`` (``level="auto"``) gives neuron-level steps when the backward pass has more
+#: edges than this and the graph has labelled units to group them by; edge-level steps otherwise.
+NEURON_LEVEL_EDGES = 100
+LEVELS = ("auto", "edge", "neuron")
+
+
+def backprop_steps(root: Value, seed: float = 1.0, level: str = "auto") -> List[Any]:
     """The backward pass from ``root``, one :class:`Step` per edge, in the order
-    ``root.backward()`` applies them. No ``.grad`` is changed.
+    ``root.backward()`` applies them. No ``.grad`` is changed. A number inside the
+    expression is not differentiated, so it gets no step.
+
+    ``level="neuron"`` groups the edges into one
+    :class:`~autograd.neurons.NeuronStep` per unit (a model's neuron: its δ and
+    its weights' gradients together; see :mod:`autograd.neurons`).
+    ``level="auto"`` (the default) gives neuron steps when there are more than
+    :data:`NEURON_LEVEL_EDGES` (100) edges and grouping at least halves the
+    number of steps; ``level="edge"`` always gives edge steps.
 
     >>> x = Value(2.0, label="x"); w = Value(-0.5, label="w")
     >>> n = x * w; n.label = "n"
@@ -179,6 +193,8 @@ def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
     True
     """
     check_value("backprop_steps", "root", root)
+    if level not in LEVELS:
+        raise ValueError(f"backprop_steps() level must be 'auto', 'edge' or 'neuron', got {level!r}")
     graph = notation.GraphNames(root)
     names = graph.table("text").names
     grads: Dict[Value, float] = {root: check_real("backprop_steps", "seed", seed, finite=True)}
@@ -199,7 +215,7 @@ def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
     last: Dict[Value, int] = {}
     for i, record in enumerate(pending):
         last[record[1]] = i
-    return [
+    edges = [
         Step(
             index=i,
             node=node,
@@ -218,3 +234,11 @@ def backprop_steps(root: Value, seed: float = 1.0) -> List[Step]:
         )
         for i, (node, parent, position, local, upstream, contribution, before, after) in enumerate(pending)
     ]
+    if level == "edge" or (level == "auto" and len(edges) <= NEURON_LEVEL_EDGES):
+        return edges
+    from .neurons import neuron_steps
+
+    units = neuron_steps(edges)
+    if level == "auto" and 2 * len(units) > len(edges):
+        return edges
+    return units
