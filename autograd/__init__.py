@@ -19,6 +19,7 @@ from .forward import hessian, jacobian, jvp, tangents
 from .functional import grad, gradcheck
 from .mode import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
 from .nary import logsumexp, softmax, sum
+from .neurons import NeuronStep
 from .numeric import finite_difference, step_size_errors
 from .steps import Step, backprop_steps
 from .symbolic import to_sympy
@@ -55,6 +56,7 @@ __all__ = [
     "compile_batched",
     "Step",
     "backprop_steps",
+    "NeuronStep",
     "explain",
     "notation",
     "jvp",

@@ -25,7 +25,7 @@ from __future__ import annotations
 import html as _html
 import math
 import re
-from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from .engine import topological_order
 from .ops import VARIADIC
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FORMATS", "MAX_EXPRESSION", "GraphNames", "number", "total", "local", "node_names", "definition",
+    "definitions",
     "formula", "edge", "step", "symbolic", "result", "path", "render",
 ]
 
@@ -553,6 +554,20 @@ def definition(node: Value, root: Optional[Value] = None, digits: int = 4, forma
     fmt = _check_format(format, "definition")
     table = _table(root if root is not None else node, fmt)
     return _finish_plain(_definition(node, table, digits), fmt)
+
+
+def definitions(root: Value, digits: int = 4, format: str = "text") -> List[str]:
+    r"""The forward pass: :func:`definition` of every node but the numbers, inputs first.
+
+    >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
+    >>> n = x * w + 1; n.label = "n"
+    >>> definitions(n.tanh())
+    ['x = 2.0', 'w = -3.0', 'x·w = -6.0', 'n = x·w + 1 = -5.0', 'L = tanh(n) = -0.9999']
+    """
+    fmt = _check_format(format, "definitions")
+    table = _table(root, fmt)
+    return [_finish_plain(_definition(v, table, digits), fmt)
+            for v in topological_order(root) if not v.is_constant]
 
 
 def _definition(node: Value, table: _Names, digits: int) -> str:

@@ -67,6 +67,7 @@ STEP_CSS = _fill("""
 #head { font-weight: bold; }
 #symbolic, #rule { color: var(--muted); }
 #equation { font-size: 1.3em; }
+#equation, #result { white-space: pre-line; }
 #result { color: var(--complete); }
 #forward { columns: 18em; margin: .3em 0; }
 #figure { margin: 0 0 .8em; }
@@ -140,16 +141,18 @@ STEP_SCRIPT = r"""
     }
     var grads = {}, full = {}, complete = {};
     if (frame > 0) { grads[D.root] = D.rootGrad; full[D.root] = D.rootGradFull; complete[D.root] = true; }
-    for (var k = 0; k < frame; k++) {
-      grads[steps[k].parent] = steps[k].grad;
-      full[steps[k].parent] = steps[k].gradFull;
-      if (steps[k].final) complete[steps[k].parent] = true;
+    for (var k = 0; k < frame; k++) {  // a step updates one box (edge level) or several (neuron level)
+      steps[k].updates.forEach(function (u) {
+        grads[u[0]] = u[1]; full[u[0]] = u[3];
+        if (u[2]) complete[u[0]] = true;
+      });
     }
-    var s = frame > 0 ? steps[frame - 1] : null;
+    var s = frame > 0 ? steps[frame - 1] : null, updated = {};
+    if (s) s.updates.forEach(function (u) { updated[u[0]] = true; });
     for (var n = 0; n < D.nodes.length; n++) {
       var node = D.nodes[n], id = node.id, t = gradText(id);
       if (!t) continue;
-      var changed = !!(s && s.parent === id);
+      var changed = !!updated[id];
       t.textContent = "grad " + (id in grads ? grads[id] : "\u2013") + (complete[id] ? " \u2713" : "") +
         (changed ? " \u25C0" : "");
       t.classList.toggle("changed", changed);
@@ -159,8 +162,9 @@ STEP_SCRIPT = r"""
     }
     byId("forward").hidden = frame > 0;
     if (s) {
-      [[s.node, "hl-node"], [s.parent, "hl-parent"], [s.op, "hl-op"], [s.edge, "hl-edge"], [s.out, "hl-edge"]]
-        .forEach(function (p) { var el = byId(p[0]); if (el) el.classList.add(p[1]); });
+      ["node", "parent", "op", "edge"].forEach(function (kind) {
+        s.highlight[kind].forEach(function (id) { var el = byId(id); if (el) el.classList.add("hl-" + kind); });
+      });
       setText("head", s.head);
       setText("symbolic", s.symbolic);
       setText("rule", s.rule);

@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--slides", default=None, metavar="DIR",
                    help="also write one PNG per step (step-01.png, ...) and a printable handout.html into DIR")
     s.add_argument("--dpi", type=int, default=200, help="resolution of the slides (default 200, for a projector)")
+    s.add_argument("--level", choices=("auto", "edge", "neuron"), default="auto",
+                   help="one step per edge, or per neuron (a labelled unit: its δ and its inputs' gradients); "
+                        "auto (default) groups by neuron past 50 edges")
     s.add_argument("--title", default=None, help="the page title")
     s.add_argument("--quiet", action="store_true", help="do not print the steps")
     d = sub.add_parser("demo", help="Train a small network and draw it all.",
@@ -144,7 +147,8 @@ def _compute(args: argparse.Namespace) -> Tuple[Value, Dict[str, Value], List[Va
         raise UsageError(f"--max-nodes must be at least 1, got {args.max_nodes}")
     if not 1 <= args.digits <= 17:
         raise UsageError(f"--digits must be between 1 and 17, got {args.digits}")
-    out, leaves = evaluate(args.expression, values)
+    # Inner nodes stay unlabelled: every view names them by their expression (x·w + b), as in Python.
+    out, leaves = evaluate(args.expression, values, label_width=0)
     params: List[Value] = []
     for name in args.params or []:
         if name not in leaves:
@@ -197,7 +201,7 @@ def _graph(args: argparse.Namespace) -> int:
 
 def _steps(args: argparse.Namespace) -> int:
     from .html import save_backprop_html
-    from .steps import backprop_steps
+    from .steps import Step, backprop_steps
 
     if not 72 <= args.dpi <= 600:
         raise UsageError(f"--dpi must be between 72 and 600, got {args.dpi}")
@@ -206,7 +210,8 @@ def _steps(args: argparse.Namespace) -> int:
     path = None
     if output is not None:
         path = save_backprop_html(out, output, title=args.title, rankdir=args.rankdir,
-                                  params=params if args.params else None, max_nodes=args.max_nodes)
+                                  params=params if args.params else None, max_nodes=args.max_nodes,
+                                  level=args.level)
     slides = None
     if args.slides is not None:
         from .slides import save_slides
@@ -214,11 +219,15 @@ def _steps(args: argparse.Namespace) -> int:
         slides = save_slides(out, args.slides, dpi=args.dpi, title=args.title, rankdir=args.rankdir,
                              params=params if args.params else None, max_nodes=args.max_nodes)
     _report(args, out, leaves)
-    steps = backprop_steps(out)
+    steps = backprop_steps(out, level=args.level)
     if not args.quiet:
-        print(f"\nbackprop, one edge at a time ({len(steps)} steps):")
+        what = "one neuron" if steps and not isinstance(steps[0], Step) else "one edge"
+        print(f"\nbackprop, {what} at a time ({len(steps)} steps):")
         for s in steps:
-            print(f"{s.index + 1:>4}. {s.equation(digits=args.digits)}")
+            lines = s.equation(digits=args.digits).splitlines()
+            print(f"{s.index + 1:>4}. {lines[0]}")
+            for line in lines[1:]:
+                print(f"      {line}")
     if path is not None:
         print(f"wrote {path} (open it in a browser; Next/Prev or the arrow keys step through)")
     if slides is not None:

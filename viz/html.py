@@ -14,12 +14,12 @@ import pathlib
 import re
 from typing import Any, Dict, List, Optional, Union
 
-from autograd import Value
+from autograd import Value, notation
 
 from ._assets import BASE_CSS, STEP_CSS, STEP_KEY, STEP_SCRIPT
 from ._render import check_digits, fmt, svg
 from .graph import _build, _check, _param_set, describe_graph, node_kind
-from .steps import Step, backprop_steps, node_names
+from .steps import LEVELS, NeuronStep, Step, backprop_steps, node_names
 
 __all__ = ["save_backprop_html", "backprop_html", "forward_lines"]
 
@@ -27,38 +27,15 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 def forward_lines(root: Value, digits: int = 4) -> List[str]:
-    """The forward pass as text, one line per node in topological order.
+    """The forward pass as text, one line per node in topological order (numbers in
+    the expression are not nodes of their own): :func:`autograd.notation.definitions`.
 
     >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
     >>> n = x * w + 1; n.label = "n"
     >>> forward_lines(n.tanh())
-    ['x = 2', 'w = -3', 'v2 = x * w = -6', 'n = v2 + 1 = -5', 'L = tanh(n) = -0.9999']
+    ['x = 2.0', 'w = -3.0', 'x·w = -6.0', 'n = x·w + 1 = -5.0', 'L = tanh(n) = -0.9999']
     """
-    from autograd import topological_order
-
-    names = node_names(root)
-    lines = []
-    for v in topological_order(root):
-        if v.is_constant:
-            continue
-        value = fmt(v.data, digits)
-        fn = v._fn
-        if v.is_leaf or fn is None:
-            lines.append(f"{names[v]} = {value}")
-            continue
-        args = [names[p] for p in v.parents]
-        if len(args) == 2:
-            expr = f"{args[0]} {fn.symbol} {args[1]}"
-        elif fn.name == "pow":
-            expr = f"{args[0]} {fn.symbol}"
-        elif fn.name == "neg":
-            expr = f"-{args[0]}"
-        elif fn.param is not None:
-            expr = f"{fn.name}({args[0]}, {fmt(fn.param)})"
-        else:
-            expr = f"{fn.name}({args[0]})"
-        lines.append(f"{names[v]} = {expr} = {value}")
-    return lines
+    return notation.definitions(root, digits)
 
 
 def _clean_svg(text: str) -> str:
@@ -86,36 +63,43 @@ def backprop_html(
     params: Any = None,
     max_nodes: Optional[int] = 500,
     digits: int = 4,
+    level: str = "auto",
 ) -> str:
     """The step-through page of :func:`save_backprop_html`, as a string."""
     order = _check(root, rankdir, max_nodes, None, who="save_backprop_html")
     check_digits("save_backprop_html", digits)
     if title is not None and not isinstance(title, str):
         raise TypeError(f"save_backprop_html() title must be a str or None, got {type(title).__name__}: {title!r}")
+    if level not in LEVELS:
+        raise ValueError(f"save_backprop_html() level must be 'auto', 'edge' or 'neuron', got {level!r}")
     names = node_names(root)
     index = {v: i for i, v in enumerate(order)}
-    steps = backprop_steps(root)
+    steps = backprop_steps(root, level=level)
+    neuron = bool(steps) and isinstance(steps[0], NeuronStep)
+    edges = [e for s in steps for e in s.edges] if neuron else steps
     root_name = names[root]
     param_set = _param_set(params, "save_backprop_html")
     # Lay each grad cell out for the widest text it will show, marks included.
     texts: Dict[Value, List[str]] = {v: ["–"] for v in order}
     texts[root].append(fmt(1.0, digits) + MARKS)
-    for s in steps:
-        texts[s.parent].append(fmt(s.parent_grad_after, digits) + MARKS)
+    for e in edges:
+        texts[e.parent].append(fmt(e.parent_grad_after, digits) + MARKS)
     widest = {v: max(ts, key=len) for v, ts in texts.items()}
     graph = _build(root, order, rankdir, None, param_set, True, digits, grad_text=lambda v: widest[v])
     title_text, desc = describe_graph(root, order, names, param_set)
     graph.describe(title_text, desc.split(" Gradients:")[0] + " The grads fill in as you step through backprop.")
     picture = _clean_svg(svg(graph))
-    title = title if title is not None else f"Backprop through {root_name}, one edge at a time"
+    what = "one neuron at a time" if neuron else "one edge at a time"
+    title = title if title is not None else f"Backprop through {root_name}, {what}"
     data = {
         "root": f"v{index[root]}",
         "rootName": root_name,
         "rootGrad": fmt(1.0, digits),
         "rootGradFull": repr(1.0),
+        "level": "neuron" if neuron else "edge",
         "nodes": [{"id": f"v{i}", "name": names[v], "kind": node_kind(v, param_set), "data": repr(v.data)}
                   for i, v in enumerate(order)],
-        "steps": [_step_record(s, index, root_name, digits) for s in steps],
+        "steps": [_neuron_record(s, index, digits) if neuron else _step_record(s, index, digits) for s in steps],
     }
     forward = forward_lines(root, digits)
     return _PAGE.format(
@@ -126,7 +110,7 @@ def backprop_html(
         forward="".join(f"<li>{html.escape(line)}</li>" for line in forward),
         steplist="".join(
             f'<li><button type="button" data-frame="{s.index + 1}">{s.index + 1}. '
-            f'{html.escape(s.equation(root_name, digits))}</button></li>' for s in steps
+            f'{html.escape(s.equation(digits=digits).splitlines()[0])}</button></li>' for s in steps
         ),
         total=len(steps),
         root_line=html.escape(f"{root_name} = {fmt(root.data, digits)}"),
@@ -139,23 +123,58 @@ def backprop_html(
 MARKS = " \u2713 \u25c0"
 
 
-def _step_record(s: Step, index: Dict[Value, int], root_name: str, digits: int) -> Dict[str, Any]:
+def _step_record(s: Step, index: Dict[Value, int], digits: int) -> Dict[str, Any]:
+    """One edge-level frame: what the page highlights, the boxes it updates and the text it
+    shows (all text from :mod:`autograd.notation`)."""
     i = index[s.node]
+    parent = f"v{index[s.parent]}"
     return {
         "node": f"v{i}",
-        "parent": f"v{index[s.parent]}",
+        "parent": parent,
         "op": f"op{i}",
         "edge": f"e{i}_{s.position}",
         "out": f"e{i}",
         "grad": fmt(s.parent_grad_after, digits),
         "gradFull": repr(s.parent_grad_after),
         "final": s.final,
+        "updates": [[parent, fmt(s.parent_grad_after, digits), s.final, repr(s.parent_grad_after)]],
+        "highlight": {"node": [f"v{i}"], "parent": [parent], "op": [f"op{i}"],
+                      "edge": [f"e{i}_{s.position}", f"e{i}"]},
         "head": f"Step {s.index + 1}: through the {s.op} that made {s.node_name}, back to its input {s.parent_name}",
-        "symbolic": s.symbolic(root_name),
-        "rule": s.rule + (f" = {fmt(s.local, digits)}" if s.rule else f"local derivative = {fmt(s.local, digits)}"),
-        "equation": s.equation(root_name, digits),
-        "equationFull": s.equation(root_name, 17),
-        "result": s.result(root_name, digits),
+        "symbolic": s.symbolic(),
+        "rule": notation.edge(s.node, s.position, digits, root=s.root),
+        "equation": s.equation(digits=digits),
+        "equationFull": s.equation(digits=17),
+        "result": s.result(digits=digits),
+    }
+
+
+def _neuron_record(s: NeuronStep, index: Dict[Value, int], digits: int) -> Dict[str, Any]:
+    """One neuron-level frame: the unit's nodes and edges, and every box it updates, in order."""
+    unit = f"v{index[s.unit]}"
+    members = [f"v{index[v]}" for v in s.members]
+    inputs = [f"v{index[i.value]}" for i in s.inputs]
+    edges = [f"e{index[e.node]}_{e.position}" for e in s.edges] + [f"e{index[v]}" for v in s.members]
+    lines = s.lines(digits)
+    last = s.edges[-1]
+    return {
+        "node": unit,
+        "parent": inputs[0] if inputs else unit,
+        "op": f"op{index[s.unit]}",
+        "edge": edges[0],
+        "out": f"e{index[s.unit]}",
+        "grad": fmt(last.parent_grad_after, digits),
+        "gradFull": repr(last.parent_grad_after),
+        "final": last.final,
+        "updates": [[f"v{index[e.parent]}", fmt(e.parent_grad_after, digits), e.final, repr(e.parent_grad_after)]
+                    for e in s.edges],
+        "highlight": {"node": members, "parent": inputs, "op": [f"op{index[v]}" for v in s.members], "edge": edges},
+        "head": f"Step {s.index + 1}: the unit {s.unit_name}, {lines[0]}",
+        "symbolic": s.symbolic(),
+        "rule": "",
+        "equation": "\n".join(line.strip() for line in lines[1:]),
+        "equationFull": "\n".join(line.strip() for line in s.lines(17)[1:]),
+        "result": s.result(digits=digits),
     }
 
 
@@ -167,29 +186,38 @@ def save_backprop_html(
     params: Any = None,
     max_nodes: Optional[int] = 500,
     digits: int = 4,
+    level: str = "auto",
 ) -> pathlib.Path:
     """Write a single HTML page that steps through backprop from ``root``.
 
     The page shows the computation graph (inline SVG) and, frame by frame,
-    the chain rule along one edge: frame 0 is the forward pass (every value),
+    the chain rule along one edge (``level="edge"``) or through one neuron
+    (``level="neuron"``: the unit's δ and its inputs' gradients; ``"auto"``, the
+    default, picks neurons past 50 edges, see :func:`~viz.backprop_steps`), in
+    the notation of :mod:`autograd.notation`: frame 0 is the forward pass (every value),
     frame k is :func:`~viz.backprop_steps` step k, with its node, op and edge
-    highlighted, the equation ``dL/dparent += local × upstream = ...`` with
+    highlighted, the step ``dL/dw += dL/dh · ∂h/∂w = ...`` formula first, then
     numbers, and every box showing the gradient accumulated so far. Prev/Next
     buttons or the arrow keys move between frames (Home/End jump). Everything
     is inline: no network is used. ``.grad`` is not touched. Returns the path.
 
     >>> import tempfile, os
-    >>> from autograd import Value
+    >>> from autograd import Value, notation
     >>> x = Value(2.0, label="x"); w = Value(-0.5, label="w")
     >>> y = (x * w).tanh(); y.label = "y"
     >>> path = save_backprop_html(y, os.path.join(tempfile.mkdtemp(), "steps.html"))
     >>> page = path.read_text(encoding="utf-8")
-    >>> "<svg" in page and "dL/dw" not in page and "dy/dw += 2 × 0.42 = 0.8399" in page
+    >>> "<svg" in page and "dL/dw" not in page and "dy/dw += dy/d(x·w) · ∂(x·w)/∂w = 0.42 · x" in page
     True
     """
+<<<<<<< HEAD
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save_backprop_html() path must be a str or os.PathLike, got {type(path).__name__}: {path!r}")
     page = backprop_html(root, title=title, rankdir=rankdir, params=params, max_nodes=max_nodes, digits=digits)
+=======
+    page = backprop_html(root, title=title, rankdir=rankdir, params=params, max_nodes=max_nodes, digits=digits,
+                         level=level)
+>>>>>>> 93af1cf (step page, CLI: notation text, --level/level= for neuron steps; CLI names inner nodes by expression)
     out = pathlib.Path(path)
     out.write_text(page, encoding="utf-8")
     return out
