@@ -10,9 +10,10 @@ weights' gradients together. :func:`neuron_steps` groups the edge steps of
 - an unlabelled computed node joins the unit that consumes it (the partial
   sums of a weighted sum join their neuron); one consumed by several units is
   a unit of its own;
-- a labelled node whose only consumer is a one-input op (an activation) joins
-  that op's unit: it is the neuron's weighted sum, and its gradient the
-  neuron's δ (``net_Z1`` under ``Z1 = tanh(net_Z1)``).
+- a node labelled ``net_<U>`` whose only consumer is a one-input op (an
+  activation) labelled ``<U>`` joins that unit: it is the neuron's weighted
+  sum, and its gradient the neuron's δ (``Z1 = tanh(net_Z1)``; this is how
+  :mod:`nn` labels a neuron's values).
 
 Each :class:`NeuronStep` holds its edge steps, so the numbers are the engine's
 own: the last step into each input leaves exactly the ``.grad`` that
@@ -248,8 +249,8 @@ def _units(root: Value, order: Sequence[Value]) -> Tuple[Dict[Value, Value], Dic
             continue
         if v.label:
             only = users[0] if len(users) == 1 else None
-            if only is not None and len(only.parents) == 1 and only in owner and owner[only] is only \
-                    and only not in delta:
+            if only is not None and len(only.parents) == 1 and owner.get(only) is only and only not in delta \
+                    and v.label == "net_" + only.label:
                 owner[v] = only
                 delta[only] = v
             else:

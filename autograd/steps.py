@@ -161,7 +161,7 @@ def _rule_text(node: Value, position: int, graph: notation.GraphNames) -> str:
 
 #: ``backprop_steps(root)`` (``level="auto"``) gives neuron-level steps when the backward pass has more
 #: edges than this and the graph has labelled units to group them by; edge-level steps otherwise.
-NEURON_LEVEL_EDGES = 100
+NEURON_LEVEL_EDGES = 50
 LEVELS = ("auto", "edge", "neuron")
 
 
@@ -174,7 +174,7 @@ def backprop_steps(root: Value, seed: float = 1.0, level: str = "auto") -> List[
     :class:`~autograd.neurons.NeuronStep` per unit (a model's neuron: its δ and
     its weights' gradients together; see :mod:`autograd.neurons`).
     ``level="auto"`` (the default) gives neuron steps when there are more than
-    :data:`NEURON_LEVEL_EDGES` (100) edges and grouping at least halves the
+    :data:`NEURON_LEVEL_EDGES` (50) edges and grouping at least halves the
     number of steps; ``level="edge"`` always gives edge steps.
 
     >>> x = Value(2.0, label="x"); w = Value(-0.5, label="w")

@@ -28,8 +28,9 @@ KINDS: Dict[str, tuple] = {
 
 _FONT = "Helvetica,Arial,sans-serif"
 
-# How nn labels parameters: their named_parameters() path, e.g. layers.0.neurons.2.w.1
-_PARAMETER_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)+")
+# How nn labels parameters (see nn.naming): a layer letter, the receiving and the sending unit (W12, V03,
+# W12,3, W20_1,2); also a dotted named_parameters() path such as layers.0.neurons.2.w.1.
+_PARAMETER_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)+|[E-W]\d+(,\d+)?|W\d+_\d+(,\d+)?")
 
 
 def _param_set(params: Any, who: str = "draw_graph") -> Optional[Set[Value]]:
@@ -53,17 +54,18 @@ def node_kind(v: Value, params: Optional[Set[Value]] = None) -> str:
     """``'parameter'``, ``'input'``, ``'leaf'``, ``'constant'`` or ``'computed'``.
 
     A leaf is a parameter if it is in ``params``, an input if ``params`` was
-    given and it is not in it. Without ``params``, a leaf labelled with a
-    dotted parameter name, as :mod:`nn` labels its weights
-    (``layers.0.neurons.1.w.0``), is a parameter and any other is a ``'leaf'``.
+    given and it is not in it. Without ``params``, a leaf labelled as
+    :mod:`nn` labels its weights (``W12``, ``V03``; see :mod:`nn.naming`) or
+    with a dotted parameter path (``layers.0.neurons.1.w.0``) is a parameter
+    and any other is a ``'leaf'``.
     A number written inside an expression (the 2 in ``x * 2``) is a constant.
 
     >>> x, w = Value(1.0), Value(2.0)
     >>> y = x * w * 2
     >>> [node_kind(v, {w}) for v in (x, w, y.parents[1], y)]
     ['input', 'parameter', 'constant', 'computed']
-    >>> node_kind(x), node_kind(Value(0.5, label="layers.0.neurons.1.b"))
-    ('leaf', 'parameter')
+    >>> node_kind(x), node_kind(Value(0.5, label="W12")), node_kind(Value(0.5, label="X1"))
+    ('leaf', 'parameter', 'leaf')
     """
     if not isinstance(v, Value):
         raise TypeError(f"node_kind() v must be a Value, got {type(v).__name__}: {v!r}"[:200])
@@ -116,7 +118,8 @@ def draw_graph(
 ) -> Graph:
     """The computation graph of ``root`` as a ``graphviz.Digraph``.
 
-    Each Value is a box with its label (or its name ``v<i>``), ``data`` and
+    Each Value is a box with its one name (its label, else its expression or ``v<i>``;
+    see :func:`autograd.notation.node_names`), ``data`` and
     ``grad`` to ``digits`` significant digits; each op is a small circle
     between its inputs and its output. Parameters, inputs and constants look
     different (see :func:`node_kind`): pass ``params`` (a list of Values, or a
@@ -185,7 +188,7 @@ def _build(
         if kind == "constant":
             name_cell = f'<font color="{PALETTE["muted"]}">const</font>'
         elif v.label:
-            name_cell = f"<b>{html_text(v.label)}</b>"
+            name_cell = f"<b>{html_text(names[v])}</b>"
         else:
             name_cell = f'<font color="{PALETTE["muted"]}"><i>{html_text(names[v])}</i></font>'
         if grad_text is not None:
