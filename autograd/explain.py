@@ -120,7 +120,7 @@ def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digi
 
 
 def _reverse(root: Value, wrt: Optional[Value], format: str, digits: int, max_paths: int) -> str:
-    steps = backprop_steps(root)
+    steps = backprop_steps(root, level="edge")
     if wrt is None:
         return _backward_pass(root, steps, format, digits)
     table = steps[0].graph.table("text") if steps else notation.GraphNames(root).table("text")
@@ -253,7 +253,7 @@ def _paths(root: Value, wrt: Value, steps: List[Step], format: str, digits: int,
     result = f"{head_total} = " + (f"{terms} = " if len(products) > 1 else "") + _num(total, digits, base)
     plain_total = notation.total(_arg(root_name), _arg(wrt_name))
     if wrt is root:
-        head = f"{root_name} is the root: {plain_total} = 1.0"
+        head = f"{root_name} is the root itself: its gradient is 1.0"
     elif total_paths == 1:
         head = (f"{plain_total} is the product of the local derivatives along the one path "
                 f"from {root_name} to {wrt_name}:")

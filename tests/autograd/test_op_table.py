@@ -140,7 +140,11 @@ def test_explanations(name, op, family):
     for k in range(arity):
         assert local_rule(out, k).split(" = ", 1)[1], (name, k)
     text = explain(out)
-    assert len(text.splitlines()) == 3 * arity  # one line per edge: op <- p*t, then p*t <- p and t
+    edges = [line for line in text.splitlines() if " += " in line]
+    assert len(edges) == 3 * arity  # one line per edge: op <- p*t, then p*t <- p and t
+    for k in range(arity):  # each op edge shows its local derivative's formula (a number is shown once)
+        rule = local_rule(out, k).split(" = ", 1)[1]
+        assert rule in edges[k] or rule.replace("−", "-").lstrip("-").replace(".", "", 1).isdigit(), (edges[k], rule)
 
 
 CODED = [case for case in CASES if case[1].code is not None]
