@@ -300,7 +300,6 @@ def neuron_steps(edges: List[Step]) -> List[NeuronStep]:
         d = delta.get(h)
         base = d if d is not None else h
         local = _locals_from(base, steps, inside)
-        inputs: List[NeuronInput] = []
         by_input: Dict[Value, List[Step]] = {}
         for s in steps:
             if s.parent not in inside:
@@ -308,6 +307,7 @@ def neuron_steps(edges: List[Step]) -> List[NeuronStep]:
         upstream = steps[0].upstream
         delta_value = next((s.parent_grad_after for s in steps if s.parent is d and s.final), upstream)
         partial = NeuronStep(k, h, names[h], d, upstream, delta_value, (), tuple(steps), members, graph)
+        inputs: List[NeuronInput] = []
         for value, into in by_input.items():
             contribution = into[0].contribution
             for s in into[1:]:

@@ -222,7 +222,7 @@ def _steps(args: argparse.Namespace) -> int:
     steps = backprop_steps(out, level=args.level)
     if not args.quiet:
         what = "one neuron" if steps and not isinstance(steps[0], Step) else "one edge"
-        print(f"\nbackprop, {what} at a time ({len(steps)} steps):")
+        print(f"\nbackprop, {what} at a time ({len(steps)} step{'' if len(steps) == 1 else 's'}):")
         for s in steps:
             lines = s.equation(digits=args.digits).splitlines()
             print(f"{s.index + 1:>4}. {lines[0]}")

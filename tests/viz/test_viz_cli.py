@@ -42,7 +42,7 @@ def test_graph_prints_value_and_every_gradient_and_writes_svg(tmp_path, capsys):
     assert len(groups(svg, "node")) == 9  # x w b, x*w, x*w + b, L and three ops
     assert len(groups(svg, "edge")) == 8
     text = all_text(svg)
-    for expected in ("x", "w", "b", "x*w", "x*w + b", "data 0.7064", "grad -1.503", "tanh"):
+    for expected in ("x", "w", "b", "x·w", "x·w + b", "data 0.7064", "grad -1.503", "tanh"):
         assert expected in text
 
 
@@ -78,9 +78,13 @@ def test_steps_writes_the_page_and_prints_the_equations(tmp_path, capsys):
     assert "<svg" in page and "http" not in page
     value, grads = neuron_numbers()
     d = grads["b"]
-    assert f"   1. dL/d(x*w + b) += {d:.6g} × 1 = {d:.6g}" in out
-    assert f"   5. dL/dw += 2 × {d:.6g} = {2 * d:.6g}" in out
-    assert f"dL/dw += 2 × {d:.4g} = {2 * d:.4g}" in page
+    assert f"   1. dL/d(x·w + b) += ∂L/∂(x·w + b) = 1 − tanh(x·w + b)² = {d:.6g}" in out   # the same names as Python
+    assert f"   5. dL/dw += dL/d(x·w) · ∂(x·w)/∂w = {d:.6g} · x = {d:.6g} · 2.0 = {2 * d:.6g}" in out
+    assert f"dL/dw += dL/d(x·w) · ∂(x·w)/∂w = {d:.4g} · x = {d:.4g} · 2.0 = {2 * d:.4g}" in page
+    code, out, err = run(capsys, "steps", *NEURON, "-o", str(target), "--level", "neuron")
+    assert code == 0, err
+    assert "backprop, one neuron at a time (1 step):" in out    # no labelled unit inside: one step for all
+    assert f"        dL/dw += ∂L/∂w = (1 − tanh(x·w + b)²)·x = {2 * d:.6g}" in out
     assert f"wrote {target}" in out
 
 
@@ -201,7 +205,7 @@ def test_demo_xor_tutorial_end_to_end(tmp_path, capsys):
     graph = all_text(parse((folder / "graph.svg").read_bytes()))
     assert "W10" in graph and "V00" in graph and "data 50" in graph  # L = ½ (10 - 0)²
     page = (folder / "steps.html").read_text(encoding="utf-8")
-    assert "dL/dW10 += 1 × 10 = 10" in page and "http" not in page
+    assert "dL/dW10 += dL/d(W10 + W11·X1) · ∂(W10 + W11·X1)/∂W10 = 10.0 · 1.0 = 10.0" in page and "http" not in page
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'src="xor-by-hand/network.svg"' in index and 'href="xor-by-hand/steps.html"' in index
     assert "trained 3 epochs" in out and str(tmp_path.resolve()) in out
