@@ -56,7 +56,7 @@ def test_page_data_lists_every_step(tmp_path):
     order = topological_order(o)
     for record, s in zip(data["steps"], steps):
         assert record["equation"] == s.equation()
-        assert record["updates"] == [[record["parent"], record["grad"], s.final]]
+        assert record["updates"] == [[record["parent"], record["grad"], s.final, repr(s.parent_grad_after)]]
         assert record["node"] == f"v{order.index(s.node)}" and record["parent"] == f"v{order.index(s.parent)}"
         assert record["edge"] == f"e{order.index(s.node)}_{s.position}"
     for line in ("o = tanh(n) = 0.7071", "x1*w1 = x1·w1 = -6.0", "b = 6.881"):  # the forward pass, frame 0
