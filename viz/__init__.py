@@ -17,7 +17,7 @@ Rendering needs Graphviz's ``dot``; without it, rendering raises
 >>> x = Value(2.0, label="x")
 >>> y = x * x; y.label = "y"
 >>> [s.equation() for s in backprop_steps(y)]
-['dL/dx += 2 × 1 = 2', 'dL/dx += 2 × 1 = 2']
+['dy/dx += ∂y/∂x = x = 2.0', 'dy/dx += ∂y/∂x = x = 2.0']
 """
 
 from ._render import Graph, GraphvizError, GraphvizNotFound, dot_available
