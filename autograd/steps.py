@@ -174,8 +174,9 @@ def backprop_steps(root: Value, seed: float = 1.0, level: str = "auto") -> List[
     :class:`~autograd.neurons.NeuronStep` per unit (a model's neuron: its δ and
     its weights' gradients together; see :mod:`autograd.neurons`).
     ``level="auto"`` (the default) gives neuron steps when there are more than
-    :data:`NEURON_LEVEL_EDGES` (50) edges and grouping at least halves the
-    number of steps; ``level="edge"`` always gives edge steps.
+    :data:`NEURON_LEVEL_EDGES` (50) edges and the graph has labelled units
+    that at least halve the number of steps (an expression without labels stays
+    edge by edge); ``level="edge"`` always gives edge steps.
 
     >>> x = Value(2.0, label="x"); w = Value(-0.5, label="w")
     >>> n = x * w; n.label = "n"
@@ -239,6 +240,6 @@ def backprop_steps(root: Value, seed: float = 1.0, level: str = "auto") -> List[
     from .neurons import neuron_steps
 
     units = neuron_steps(edges)
-    if level == "auto" and 2 * len(units) > len(edges):
+    if level == "auto" and (len(units) < 2 or 2 * len(units) > len(edges)):
         return edges
     return units

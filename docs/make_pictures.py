@@ -220,18 +220,14 @@ def house_loss(path):
 # --- xor-by-hand.md ------------------------------------------------------------------------------
 
 def xor_step():
-    """The XOR tutorial's network, labelled with its names, after backward() on the row (0, 0)."""
+    """The XOR tutorial's network (it labels itself with the tutorial's names) after backward() on (0, 0)."""
     from autograd import Value
-    from nn import tutorial_names, tutorial_network
+    from nn import tutorial_network
 
     model = tutorial_network()
-    for name, weight in tutorial_names(model).items():
-        weight.label = name
     X1, X2, Y = Value(0.0, label="X1"), Value(0.0, label="X2"), Value(0.0, label="Y")
     Z1, Z2, Z3 = model.layers[0]([X1, X2])
-    Z1.label, Z2.label, Z3.label = "Z1", "Z2", "Z3"
     D0 = model.layers[1]([Z1, Z2, Z3])
-    D0.label = "D0"
     L = 0.5 * (D0 - Y) ** 2
     L.label = "L"
     L.backward()
