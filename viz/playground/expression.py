@@ -123,7 +123,7 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
         names = node_names(out)
         root_name = names[out]
         graph = draw_graph(out, digits=digits)
-        steps = backprop_steps(out)
+        steps = backprop_steps(out, level="edge")
         paths = {}
         for name, leaf in leaves.items():
             ids = _path_edges(out, leaf, index) if leaf in index else {"nodes": [], "edges": []}

@@ -290,7 +290,7 @@ class Trainer:
                     if p not in stop and p not in inside and not p.is_leaf:
                         inside.add(p)
                         frontier.append(p)
-            steps = backprop_steps(loss)
+            steps = backprop_steps(loss, level="edge")
             mine = [s for s in steps if s.node in inside]
             into = [s for s in steps if s.parent is target]
             delta = into[-1].parent_grad_after if into else 1.0
