@@ -277,8 +277,9 @@ class _Names:
         self.format = format
         if format == "latex":
             self.names, self.forms = _latex_forms(root)
+            self.by_expression = _names_and_forms(root)[2]
         else:
-            self.names, self.forms, _ = _names_and_forms(root)
+            self.names, self.forms, self.by_expression = _names_and_forms(root)
         self.root_name = self.names[root]
 
     def name(self, v: Value) -> str:
@@ -287,6 +288,16 @@ class _Names:
     def arg(self, v: Value) -> str:
         r"""The name after ``d``/``∂``: bracketed unless a plain word."""
         name = self.names[v]
+        if self.format == "latex":
+            return name if self.forms[v][1] == _ATOM else f"\\left({name}\\right)"
+        return _bracket(name)
+
+    def operand(self, v: Value) -> str:
+        """The name inside a formula: bracketed unless a plain word, a number or an atomic
+        expression such as a call (``tanh(x·w)``, ``softmax(a, b)[1]``)."""
+        name = self.names[v]
+        if v in self.by_expression or v.is_constant:
+            return _wrap(self.forms[v], _ATOM, self.format)
         if self.format == "latex":
             return name if self.forms[v][1] == _ATOM else f"\\left({name}\\right)"
         return _bracket(name)
@@ -379,11 +390,11 @@ def _formula(node: Value, position: int, table: _Names) -> str:
     def fill(m: re.Match[str]) -> str:
         key = m.group(1)
         if key == "o":
-            return table.arg(node)
+            return table.operand(node)
         if key == "j":
             return str(position)
         v = parents[position] if key == "x" else parents[0] if key in "aA" else parents[1]
-        return table.name(v) if key == "A" else table.arg(v)
+        return table.name(v) if key == "A" else table.operand(v)
 
     template = _latex_formula(template) if table.format == "latex" else _text_formula(template)
     return _PLACEHOLDER.sub(fill, template)
