@@ -202,7 +202,7 @@ def save_backprop_html(
     is inline: no network is used. ``.grad`` is not touched. Returns the path.
 
     >>> import tempfile, os
-    >>> from autograd import Value, notation
+    >>> from autograd import Value
     >>> x = Value(2.0, label="x"); w = Value(-0.5, label="w")
     >>> y = (x * w).tanh(); y.label = "y"
     >>> path = save_backprop_html(y, os.path.join(tempfile.mkdtemp(), "steps.html"))
@@ -210,14 +210,10 @@ def save_backprop_html(
     >>> "<svg" in page and "dL/dw" not in page and "dy/dw += dy/d(x·w) · ∂(x·w)/∂w = 0.42 · x" in page
     True
     """
-<<<<<<< HEAD
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save_backprop_html() path must be a str or os.PathLike, got {type(path).__name__}: {path!r}")
-    page = backprop_html(root, title=title, rankdir=rankdir, params=params, max_nodes=max_nodes, digits=digits)
-=======
     page = backprop_html(root, title=title, rankdir=rankdir, params=params, max_nodes=max_nodes, digits=digits,
                          level=level)
->>>>>>> 93af1cf (step page, CLI: notation text, --level/level= for neuron steps; CLI names inner nodes by expression)
     out = pathlib.Path(path)
     out.write_text(page, encoding="utf-8")
     return out
