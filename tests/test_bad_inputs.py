@@ -95,7 +95,7 @@ TABLE: List[Row] = [
     ("backprop_steps", autograd.backprop_steps, lambda: {"root": _root(), "seed": 1.0},
      {"root": NOT_A_VALUE, "seed": NOT_A_FINITE_NUMBER}),
     ("explain", autograd.explain, lambda: {"root": _root()},
-     {"root": NOT_A_VALUE, "wrt": [3.0, "x"], "format": ["html", 5, None], "digits": NOT_A_DIGITS,
+     {"root": NOT_A_VALUE, "wrt": [3.0, "x"], "format": ["rtf", 5, None], "digits": NOT_A_DIGITS,
       "max_paths": NOT_A_POSITIVE_INT}),
     # nn
     ("Neuron", Neuron, lambda: {"nin": 2},
