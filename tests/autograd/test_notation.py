@@ -142,3 +142,56 @@ def test_bad_format_is_a_clear_error():
         notation.step(backprop_steps(neuron()[0])[0], format="rtf")
     with pytest.raises(ValueError, match=r"total\(\) format"):
         notation.total("L", "x", "pdf")
+
+
+# --- every view agrees with .grad, and numbers inside expressions are never differentiated -----------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from autograd import explain, topological_order  # noqa: E402
+
+
+@st.composite
+def graphs_with_numbers(draw):
+    leaves = [Value(draw(st.floats(-2, 2)), label=f"x{i}") for i in range(draw(st.integers(1, 3)))]
+    pool = list(leaves)
+    for _ in range(draw(st.integers(1, 12))):
+        a = draw(st.sampled_from(pool))
+        kind = draw(st.sampled_from(["tanh", "sin", "mul", "add", "sub", "const_mul", "const_add", "square"]))
+        if kind in ("tanh", "sin"):
+            pool.append(getattr(a, kind)())
+        elif kind == "square":
+            pool.append(a ** 2)
+        elif kind == "const_mul":
+            pool.append(draw(st.sampled_from([0.5, 2.0, -3.0])) * a)
+        elif kind == "const_add":
+            pool.append(a - draw(st.sampled_from([1.0, 0.25])))
+        else:
+            b = draw(st.sampled_from(pool))
+            pool.append({"mul": a * b, "add": a + b, "sub": a - b}[kind])
+    return pool[-1], leaves
+
+
+@settings(max_examples=40, deadline=None)
+@given(graphs_with_numbers())
+def test_every_view_agrees_with_grad_and_numbers_get_none(case):
+    root, leaves = case
+    if root.is_leaf:
+        return
+    steps = backprop_steps(root)
+    text = explain(root, digits=17)
+    root.backward()
+    constants = [v for v in topological_order(root) if v.is_constant]
+    assert all(c.grad == 0.0 for c in constants)                       # the engine: no gradient
+    assert not any(s.parent.is_constant for s in steps)                 # the steps: no step
+    final = {s.parent: s.parent_grad_after for s in steps if s.final}
+    summary = text.splitlines()[-1]
+    for leaf in leaves:
+        if leaf in final:
+            assert final[leaf] == leaf.grad                             # the steps: .grad exactly
+            assert f"dL/d{leaf.label} = {notation.number(leaf.grad, 17)}" in summary   # explain: .grad
+            assert explain(root, wrt=leaf, max_paths=10**6).endswith(f"which is {leaf.label}.grad")
+    for line in text.splitlines():
+        for c in constants:   # no line adds to a number's gradient
+            assert not line.lstrip().startswith(f"dL/d{notation.node_names(root)[c]} +=")
