@@ -11,7 +11,7 @@ one module that renders the chain rule for every view. Two views:
   against the gradient the backward pass gives ``x``.
 
 ``mode`` picks the order of the chain rule; the explainers live in
-:data:`EXPLAINERS` (``"reverse"`` here; another mode registers its own).
+:data:`EXPLAINERS` (``"reverse"`` here; ``"forward"`` registers its own).
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digi
 
     ``format``: ``"text"``, ``"markdown"`` (a table), ``"html"`` (a definition
     list) or ``"latex"`` (an ``align*`` environment, for slides). ``mode``:
-    ``"reverse"`` (backpropagation); see :data:`EXPLAINERS`.
+    ``"reverse"`` (backpropagation) or ``"forward"`` (forward mode from ``wrt``:
+    the tangent ``dn/dx`` of every node, inputs first); see :data:`EXPLAINERS`.
 
     >>> from autograd import Value, explain
     >>> x = Value(2.0, label="x"); w = Value(3.0, label="w")
@@ -319,3 +320,9 @@ def _grad_note(wrt: Value, expected: float, root_name: str, wrt_name: str) -> st
         return f"which {wrt_name}.grad will hold after {root_name}.backward() (it is 0.0 now)"
     return (f"the gradient backward() gives; {wrt_name}.grad holds {grad!r} because gradients accumulate "
             f"(zero them before each backward())")
+
+
+# Forward mode registers its own explainer (autograd/forward_explain.py).
+from .forward_explain import explain_mode as _forward  # noqa: E402
+
+EXPLAINERS["forward"] = _forward

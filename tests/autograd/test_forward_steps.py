@@ -130,6 +130,16 @@ def test_page_data_uses_the_ids_of_the_pictures_and_is_json():
     assert json.loads(json.dumps(data)) == data
 
 
+def test_explain_has_a_forward_mode():
+    from autograd import explain
+
+    o, (x1, x2, w1, w2, b) = neuron()
+    for fmt in ("text", "markdown", "html", "latex"):
+        assert explain(o, mode="forward", wrt=w1, format=fmt, digits=6) == explain_forward(o, w1, fmt, 6)
+    with pytest.raises(ValueError, match=r"explain\(mode='forward'\) needs wrt="):
+        explain(o, mode="forward")
+
+
 def test_explain_mode_needs_wrt():
     o, (x1, *_) = neuron()
     with pytest.raises(ValueError, match=r"explain\(mode='forward'\) needs wrt="):
