@@ -182,3 +182,15 @@ def test_no_text_overlaps_in_the_graph(tmp_path, open_page):
     assert found["n"] > 30 and found["overlaps"] == [] and found["outside"] == []
     assert page.text_content("#counter") == f"step {len(backprop_steps(y))} of {len(backprop_steps(y))}"
     assert fmt(x.data) == "-1.235"
+
+
+def test_the_announced_text_is_what_explain_says(page_file, open_page):
+    from autograd import explain
+
+    o = neuron()
+    said = [line.strip() for line in explain(o).splitlines() if line.startswith("  ")]  # one line per edge
+    assert len(said) == len(backprop_steps(o)) == 9
+    page = open_page(page_file)
+    for line in said:
+        page.click("#next")
+        assert page.text_content("[aria-live=polite]") == line
