@@ -104,6 +104,24 @@ def test_exercise_feedback_names_the_misconception():
     assert view["task"] == exercise.task()
 
 
+def test_a_units_backward_step_is_the_engines():
+    from autograd import Value, topological_order
+
+    trainer = Trainer(hidden=[4, 3], seed=5)
+    trainer.train(4)
+    reply = trainer.unit_step(2, 1, 1)  # the second unit of the second hidden layer, as it was at step 2
+    assert reply["name"] == "Z2_2" and reply["lines"][0].startswith("Z2_2 = tanh(net_Z2_2) = ")
+    # the same point through the model with step 2's weights, backward() by the engine itself
+    trainer._load(2)
+    row = trainer.rows[trainer.sample]
+    loss = losses.mse([trainer.model([Value(row[0]), Value(row[1])])], [trainer.labels[int(row[2])]])
+    loss.backward()
+    unit = next(v for v in topological_order(loss) if v.label == "Z2_2")
+    assert reply["upstream"] == unit.grad
+    with pytest.raises(ValueError, match="no unit 5 in layer 0"):
+        trainer.unit_step(0, 0, 5)
+
+
 def test_the_pages_colours_stay_apart_for_colour_blind_readers():
     """The shipped colours that mean different things: a path vs the step being shown (graph), class 1 vs
     class 0 (heat map and points). Each pair also differs by line style or shape; colour must still hold."""

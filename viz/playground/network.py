@@ -95,7 +95,7 @@ class Trainer:
         self._rng = random.Random(self.seed)
         self._order: List[int] = []
         # One sample's graph: inputs x1, x2 -> every layer's units -> the output -> its loss, per label.
-        self.x = [Value(0.0, label="x1"), Value(0.0, label="x2")]
+        self.x = [Value(0.0, label="X1"), Value(0.0, label="X2")]
         self.units: List[List[Value]] = []
         h: Any = self.x
         for layer in self.model.layers:
@@ -248,10 +248,15 @@ class Trainer:
         return out
 
     def unit_step(self, step: int, layer: int, unit: int) -> Dict[str, Any]:
-        """The backward pass through one unit at step ``step``, on one sample: what reaches the
-        unit (its δ, dL/d(output)) and what it sends to its weights, bias and inputs, in the
-        shared notation of :func:`~viz.backprop_steps`."""
-        from ..network import unit_names, weight_names
+        """The neuron-level backward step of one unit at step ``step``, on one point: what reaches
+        the unit (dL/dunit), its δ, and what it sends to its bias, weights and inputs, written by
+        :func:`~viz.backprop_steps` with ``level="neuron"`` in the shared notation and names.
+
+        >>> t = Trainer(hidden=[3], seed=0)
+        >>> print(t.unit_step(0, 0, 1)["lines"][0])  # doctest: +ELLIPSIS
+        Z2 = tanh(net_Z2) = ..., net_Z2 = W20 + W21·X1 + W22·X2 = ...
+        """
+        from ..network import unit_names
         from ..steps import backprop_steps
 
         last = len(self.history) - 1
@@ -260,48 +265,23 @@ class Trainer:
         if not (0 <= layer < len(self.units) and 0 <= unit < len(self.units[layer])):
             raise ValueError(f"unit(): there is no unit {unit} in layer {layer}")
         now = [p.data for p in self.params]
-        labels = [p.label for p in self.params]
         self._load(int(step))
         try:
-            for p, label in weight_names(self.model).items():  # the picture's names: W11, V01, ...
-                p.label = label
             row = self.rows[self.sample]
-            x = [Value(row[0], label="x1"), Value(row[1], label="x2")]
-            h: Any = x
-            outs: List[List[Value]] = []
-            for lay in self.model.layers:
-                out = lay(h)
-                h = out if isinstance(out, list) else [out]
-                outs.append(h)
-            loss = losses.get(self.loss_name)([outs[-1][0]], [self.labels[int(row[2])]])
-            loss.label = "L"
-            names = unit_names(self.model)
-            for k, layer_outs in enumerate(outs):
-                for u, v in enumerate(layer_outs):
-                    v.label = names[k + 1][u + (0 if k == len(outs) - 1 else 1)]
-            target = outs[layer][unit]
-            name = target.label
-            stop = set(x) | set(self.params) | ({v for v in outs[layer - 1]} if layer > 0 else set())
-            inside = {target}
-            frontier = [target]
-            while frontier:  # the neuron's own nodes: from its output back to its weights and inputs
-                v = frontier.pop()
-                for p in v.parents:
-                    if p not in stop and p not in inside and not p.is_leaf:
-                        inside.add(p)
-                        frontier.append(p)
-            steps = backprop_steps(loss, level="edge")
-            mine = [s for s in steps if s.node in inside]
-            into = [s for s in steps if s.parent is target]
-            delta = into[-1].parent_grad_after if into else 1.0
-            lines = [s.equation("L") for s in mine]
+            loss = losses.get(self.loss_name)([self.model([Value(row[0], label="X1"), Value(row[1], label="X2")])],
+                                              [self.labels[int(row[2])]])
+            name = unit_names(self.model)[layer + 1][unit + (0 if layer == len(self.units) - 1 else 1)]
+            found = [s for s in backprop_steps(loss, level="neuron") if s.unit_name == name]
+            if not found:
+                raise ValueError(f"unit(): {name} gets no gradient on this point")
+            lines = found[0].lines()
+            upstream = found[0].upstream
         finally:
-            for p, w, label in zip(self.params, now, labels):
-                p.data, p.label = w, label
-        return {"ok": True, "unit": f"n{layer}_{unit}", "name": name, "step": int(step),
-                "sample": row, "delta": delta,
-                "head": f"{name} at step {step}, on the point ({row[0]:.3g}, {row[1]:.3g}) with label "
-                        f"{int(row[2])}: dL/d{name} = {delta:.4g} arrives, and the unit passes it on:",
+            for p, w in zip(self.params, now):
+                p.data = w
+        return {"ok": True, "unit": f"n{layer}_{unit}", "name": name, "step": int(step), "sample": row,
+                "upstream": upstream,
+                "head": f"{name} at step {step}, on the point ({row[0]:.3g}, {row[1]:.3g}) with label {int(row[2])}:",
                 "lines": lines}
 
     def _describe(self, step: int, loss: float, accuracy: float, warnings: List[Dict[str, Any]]) -> str:
