@@ -168,3 +168,17 @@ def test_cross_entropy_is_logsumexp_minus_the_score():
     loss.backward()
     assert loss.data == pytest.approx(ref.item(), rel=1e-15)
     assert [v.grad for v in scores] == pytest.approx(t.grad.tolist(), rel=1e-14)
+
+
+def test_the_step_page_walks_every_edge_of_an_nary_node():
+    from viz import backprop_html
+
+    a, b, c = Value(1.0, label="a"), Value(2.0, label="b"), Value(0.5, label="c")
+    s = autograd.softmax([a, b, c])
+    y = autograd.sum([s[0] * c, autograd.logsumexp([a, b])])
+    y.label = "y"
+    page = backprop_html(y)
+    steps = backprop_steps(y)
+    assert len(steps) == 2 + 2 + 2 + 3  # sum, mul, logsumexp, then softmax's three inputs
+    for st in steps:
+        assert st.rule and st.parent_name in page
