@@ -162,7 +162,7 @@ TABLE: List[Row] = [
       "max_nodes": [0, 1.5], "digits": NOT_A_DIGITS}),
     ("save_slides", viz.save_slides, lambda: {"root": _root(), "folder": TMP / "slides", "dpi": 72},
      {"root": NOT_A_VALUE, "folder": NOT_A_PATH, "dpi": [20, 601, 1.5, True, "200", None], "title": [5, ["t"]],
-      "rankdir": ["XY", 5], "max_nodes": [0, 1.5], "digits": NOT_A_DIGITS}),
+      "rankdir": ["XY", 5], "max_nodes": [0, 1.5], "digits": NOT_A_DIGITS, "level": ["cell", 5]}),
     ("backprop_html", viz.backprop_html, lambda: {"root": _root()},
      {"root": NOT_A_VALUE, "title": [5, ["t"]], "digits": NOT_A_DIGITS}),
     ("plot_loss", viz.plot_loss, lambda: {"history": [1.0, 0.5], "path": TMP / "l.svg"},

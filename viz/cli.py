@@ -217,7 +217,7 @@ def _steps(args: argparse.Namespace) -> int:
         from .slides import save_slides
 
         slides = save_slides(out, args.slides, dpi=args.dpi, title=args.title, rankdir=args.rankdir,
-                             params=params if args.params else None, max_nodes=args.max_nodes)
+                             params=params if args.params else None, max_nodes=args.max_nodes, level=args.level)
     _report(args, out, leaves)
     steps = backprop_steps(out, level=args.level)
     if not args.quiet:

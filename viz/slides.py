@@ -24,7 +24,7 @@ from autograd import Value
 from ._assets import BASE_CSS
 from ._render import PALETTE, Graph, check_digits, fmt, html_text
 from .graph import KINDS, _build, _check, _param_set, describe_graph, node_kind
-from .steps import backprop_steps, node_names
+from .steps import LEVELS, backprop_steps, node_names
 
 __all__ = ["Slides", "save_slides"]
 
@@ -100,11 +100,14 @@ def save_slides(
     params: Any = None,
     max_nodes: Optional[int] = 500,
     digits: int = 4,
+    level: str = "auto",
 ) -> Slides:
     """Write one PNG per backprop step and a printable ``handout.html`` into ``folder``.
 
     ``dpi`` is the resolution (200 suits a projector; 72 to 600 are allowed). Each PNG records its
-    dpi. ``.grad`` is not touched. Returns a :class:`Slides` with the paths.
+    dpi. ``level`` is :func:`~viz.backprop_steps`'s: ``"edge"`` (one slide per edge), ``"neuron"``
+    (one per unit of a network) or ``"auto"``. ``.grad`` is not touched. Returns a :class:`Slides`
+    with the paths.
 
     >>> import tempfile
     >>> x = Value(2.0, label="x"); w = Value(-0.5, label="w")
@@ -118,6 +121,8 @@ def save_slides(
     if not 72 <= dpi <= 600:
         raise ValueError(f"save_slides() dpi must be between 72 and 600, got {dpi}")
     check_digits("save_slides", digits)
+    if level not in LEVELS:
+        raise ValueError(f"save_slides() level must be 'auto', 'edge' or 'neuron', got {level!r}")
     if not isinstance(folder, (str, os.PathLike)):
         raise TypeError(f"save_slides() folder must be a str or os.PathLike, got {type(folder).__name__}: {folder!r}")
     if title is not None and not isinstance(title, str):
@@ -129,7 +134,7 @@ def save_slides(
     root_name = names[root]
     index = {v: i for i, v in enumerate(order)}
     param_set = _param_set(params, "save_slides")
-    steps = backprop_steps(root)
+    steps = backprop_steps(root, level=level)
     total = len(steps)
     width = max(2, len(str(total)))
     grads: Dict[Value, str] = {root: fmt(1.0, digits)}
@@ -154,9 +159,10 @@ def save_slides(
         result = _call(step.result, root_name, digits)
         lines = "".join(f'<tr><td align="left"><font face="DejaVu Sans Mono,monospace" point-size="18">'
                         f"{html_text(line)}</font></td></tr>" for line in equation.splitlines())
+        results = "".join(f'<tr><td align="left"><font point-size="14" color="{PALETTE["complete"]}">'
+                          f"{html_text(line)}</font></td></tr>" for line in result.splitlines())
         graph.attr(label=f'<<table border="0" cellspacing="2"><tr><td align="left"><font point-size="14">'
-                         f"{html_text(head)}</font></td></tr>{lines}<tr><td align=\"left\"><font point-size=\"14\" "
-                         f"color=\"{PALETTE['complete']}\">{html_text(result)}</font></td></tr></table>>",
+                         f"{html_text(head)}</font></td></tr>{lines}{results}</table>>",
                    labelloc="t", labeljust="l", dpi=str(dpi), pad="0.3")
         path = out / f"step-{k:0{width}d}.png"
         path.write_bytes(_with_dpi(graph.pipe(format="png"), dpi))
@@ -188,7 +194,7 @@ def _handout(title: str, description: str, root: Value, names: Dict[Value, str],
 _HANDOUT_CSS = """
 body { max-width: 60em; }
 .equation { font-size: 1.15em; white-space: pre-line; overflow-wrap: anywhere; }
-.result { color: var(--complete); overflow-wrap: anywhere; }
+.result { color: var(--complete); overflow-wrap: anywhere; white-space: pre-line; }
 section.step { break-inside: avoid; page-break-inside: avoid; border-top: 1px solid var(--border);
   padding-top: .4em; }
 section.step img { max-width: 100%; height: auto; background: #ffffff; }

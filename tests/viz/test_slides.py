@@ -83,3 +83,16 @@ def test_the_command_writes_slides(tmp_path, capsys):
     assert not (tmp_path / "steps.html").exists()
     assert main(["steps", "x*y", "--at", "x=1", "y=2", "--slides", str(tmp_path / "e"), "--dpi", "5"]) == 2
     assert "--dpi must be between 72 and 600, got 5" in capsys.readouterr().err
+
+
+def test_a_network_gets_one_slide_per_neuron(tmp_path):
+    from nn import MLP, constant, losses
+
+    model = MLP(2, [3, 1], activation="tanh", init=constant(0.5))
+    loss = losses.mse(model([1.0, -2.0]), 1.0)
+    steps = backprop_steps(loss, level="neuron")
+    assert type(steps[0]).__name__ == "NeuronStep" and len(steps) <= 10
+    slides = save_slides(loss, tmp_path / "net", dpi=72, params=model.parameters(), level="neuron")
+    assert len(slides.pngs) == len(steps)
+    text = slides.handout.read_text(encoding="utf-8")
+    assert all(f"Step {k} of {len(steps)}: unit" in text for k in range(1, len(steps) + 1))
