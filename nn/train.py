@@ -16,7 +16,6 @@ The forward pass, loss, backward pass and update of one batch all happen in
 from __future__ import annotations
 
 import contextlib
-import gc
 import math
 import random
 import sys
@@ -24,6 +23,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from autograd import Value, no_grad
+from autograd.mode import collector_paused
 from autograd.views import find_view
 
 from . import losses as _losses
@@ -295,25 +295,6 @@ def train_step(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Callable
     return total.data, [_data(o) for o in outputs]
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Any:
-    """Hold CPython's cyclic garbage collector for one training step.
-
-    A step builds a graph of Values (hundreds of thousands of objects for a
-    big batch) that holds no reference cycles, so reference counting frees it
-    the moment the step ends; the collector would only rescan every live
-    object again and again while it is built, a cost that grows with the
-    graph. It runs again, as usual, after the step.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _progress_bar() -> Tuple[Any, Dict[str, Any]]:
     """tqdm's bar for where we run: a widget in a Jupyter kernel that has
     ipywidgets, text on stdout in one that hasn't (tqdm.auto would print a
@@ -462,7 +443,7 @@ def fit(
         for i in range(0, n, size):
             rows = order[i:i + size]
             xb, yb = [X[r] for r in rows], [y[r] for r in rows]
-            with _collector_paused():
+            with collector_paused():
                 value, outputs = stepper.step(xb, yb)
             total += value * len(rows)
             if history.accuracy is not None:

@@ -2,24 +2,13 @@
 freed the moment its last reference goes (reference counting alone), before and after backward().
 backward(create_graph=True) is the exception, as in PyTorch: x.grad is a graph that refers to x."""
 
-import contextlib
 import gc
 import weakref
 
 import pytest
 
 from autograd import Value, backprop, detect_anomaly, grad, no_grad
-
-
-@contextlib.contextmanager
-def gc_off():
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+from autograd.mode import collector_paused
 
 
 def build():
@@ -38,7 +27,7 @@ def assert_all_dead(refs):
 
 
 def test_a_graph_is_freed_at_once():
-    with gc_off():
+    with collector_paused():
         y, refs = build()
         assert all(r() is not None for r in refs)
         del y
@@ -46,7 +35,7 @@ def test_a_graph_is_freed_at_once():
 
 
 def test_a_graph_is_freed_at_once_after_backward():
-    with gc_off():
+    with collector_paused():
         y, refs = build()
         y.backward()
         assert refs[2]().grad != 0.0
@@ -55,7 +44,7 @@ def test_a_graph_is_freed_at_once_after_backward():
 
 
 def test_a_graph_is_freed_after_backward_twice_and_zero_grad():
-    with gc_off():
+    with collector_paused():
         y, refs = build()
         y.backward()
         y.backward(gradient=0.5)
@@ -65,7 +54,7 @@ def test_a_graph_is_freed_after_backward_twice_and_zero_grad():
 
 
 def test_a_graph_is_freed_after_backward_with_a_value_gradient():
-    with gc_off():
+    with collector_paused():
         y, refs = build()
         seed = Value(2.0)
         y.backward(gradient=seed)  # the grads are Values now, built from seed and the graph's own data
@@ -74,7 +63,7 @@ def test_a_graph_is_freed_after_backward_with_a_value_gradient():
 
 
 def test_a_graph_is_freed_after_backprop_and_grad():
-    with gc_off():
+    with collector_paused():
         y, refs = build()
         backprop(y, create_graph=True)  # Value gradients, but written nowhere
         del y
@@ -94,7 +83,7 @@ def test_a_graph_is_freed_after_backprop_and_grad():
 
 
 def test_a_graph_is_freed_after_detect_anomaly_and_no_grad():
-    with gc_off():
+    with collector_paused():
         with detect_anomaly():
             y, refs = build()
             y.backward()
@@ -109,7 +98,7 @@ def test_a_graph_is_freed_after_detect_anomaly_and_no_grad():
 
 
 def test_a_deep_chain_is_freed_at_once():
-    with gc_off():
+    with collector_paused():
         x = Value(1.0)
         y = x
         for _ in range(100_000):
@@ -124,7 +113,7 @@ def test_a_deep_chain_is_freed_at_once():
 def test_create_graph_makes_a_cycle_that_the_collector_frees():
     """Like PyTorch: after backward(create_graph=True), x.grad is a graph that refers back to x, so
     the graph outlives its last reference until gc.collect(). grad() avoids this."""
-    with gc_off():
+    with collector_paused():
         x = Value(0.7)
         y = (x * x).sin()
         y.backward(create_graph=True)
