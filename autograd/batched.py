@@ -45,33 +45,12 @@ def _first_bad(bad: Array, inputs: Sequence[Array]) -> List[float]:
     return [float(a.flat[where]) for a in arrays[:-1]]
 
 
-class _Masked:
-    """A local derivative whose zeros are masks (``Op.stops``): times the upstream gradient it is
-    0 where it is 0, whatever the upstream (inf, nan), as the float rows' ``STOP``."""
-
-    __slots__ = ("local",)
-
-    def __init__(self, local: Array) -> None:
-        self.local = local
-
-    def __mul__(self, upstream: Array) -> Array:
-        return np.where(self.local == 0, 0.0, self.local * upstream)
-
-
-def _masking(local: Any) -> Any:
-    def masked(*args: Any) -> Tuple[Any, ...]:
-        return tuple(_Masked(np.asarray(d, dtype=float)) for d in local(*args))
-    return masked
-
-
 def _rule(op: ops.Op) -> Rule:
     """``(forward, local)`` over arrays for ``op``: its NumPy rules where the row has them, its
     float rules where those take arrays, and its domain (refused inputs, overflow) checked with
     the row's own messages."""
     compute = op.forward if op.np_forward is None else partial(op.np_forward, np)
     local = op.local if op.np_local is None else partial(op.np_local, np)
-    if op.stops:
-        local = _masking(local)
     refuse, overflow = op.refuse, op.overflow
     if not refuse and overflow is None:
         return compute, local

@@ -127,8 +127,8 @@ class Op:
         self.np_local = np_local
         #: True when a zero local derivative is a mask, as PyTorch's ``where`` backward: it stops
         #: any upstream gradient, inf and nan included (relu, and pow at exponent 0). On floats
-        #: and Values ``local`` returns :data:`autograd.ops.STOP` there; arrays are masked by the
-        #: batched engine.
+        #: and Values ``local`` returns :data:`autograd.ops.STOP` there; ``np_local`` returns
+        #: ``autograd.ops._Masked`` arrays.
         self.stops = stops
 
     @property

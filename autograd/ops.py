@@ -69,16 +69,29 @@ class _Stop(float):
     __slots__ = ()
 
     def __mul__(self, other: Any) -> float:
-        return 0.0
+        return self  # still a mask: a product along a path through it stays 0
 
     __rmul__ = __mul__
-
-    def __repr__(self) -> str:
-        return "STOP"
 
 
 #: The masking zero (see :class:`_Stop`); rows that return it set ``stops=True``.
 STOP = _Stop(0.0)
+
+
+class _Masked:
+    """The array form of :data:`STOP`, for ``np_local``: a local derivative ``value`` whose
+    positions where ``mask`` holds are masking zeros. Times the upstream gradient it is
+    ``where(mask, 0, value * upstream)``, PyTorch's where backward. (NumPy is passed in.)"""
+
+    __slots__ = ("np", "mask", "value")
+
+    def __init__(self, np: Any, mask: Any, value: Any) -> None:
+        self.np, self.mask, self.value = np, mask, value
+
+    def __mul__(self, upstream: Any) -> Any:
+        return self.np.where(self.mask, 0.0, self.value * upstream)
+
+    __rmul__ = __mul__
 
 
 def _sign(x: Any) -> float:
@@ -94,6 +107,14 @@ def _singular_div(a: float, b: Any) -> Any:
         if not a:
             return math.nan
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def _over(a: Any, b: Any) -> Any:
+    """``a / b`` in a derivative: IEEE's inf or nan for a float ``b`` of 0 (a graph built by a
+    ``create_graph`` pass may divide by 0 there), never ZeroDivisionError."""
+    if _is_number(b) and b == 0:
+        return _singular_div(a, b)
     return a / b
 
 
@@ -229,13 +250,14 @@ def _relu_local(out: Any, x: Any) -> Tuple[Any]:
 
 
 def _pow_locals(out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
-    # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a, which is a masking 0 at a = 0
-    # when b >= 0 (PyTorch's convention) and has no real value for a < 0 (nan).
+    # d(a^b)/da = b a^(b-1) (a masking 0 for b = 0);  d(a^b)/db = a^b log a, which is 0 at
+    # a = 0 when b >= 0 (PyTorch's convention: a plain 0, which times an inf upstream is nan,
+    # as PyTorch multiplies it) and has no real value for a < 0 (nan).
     da = _power_rule(a, b)
     if a > 0:
         db = out * _log(a)
     elif float(a) == 0 and b >= 0:
-        db = STOP
+        db = 0.0
     else:
         db = math.nan
     return da, db
@@ -254,7 +276,7 @@ def _np_pow(np: Any, a: Any, b: Any) -> Any:
 
 
 def _np_pow_locals(np: Any, out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
-    da = np.where(b == 0, 0.0, b * np.power(a, b - 1))
+    da = _Masked(np, b == 0, b * np.power(a, b - 1))
     db = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)), np.where((a == 0) & (b >= 0), 0.0, np.nan))
     return da, db
 
@@ -269,7 +291,7 @@ SUB = Op("sub", "-", 2, operator.sub, lambda out, a, b: (1.0, -1.0), ("1", "-1")
          method="__sub__", label="a − b", code=("1.0", "-1.0"))
 MUL = Op("mul", "*", 2, operator.mul, lambda out, a, b: (b, a), ("{b}", "{a}"),
          method="__mul__", commutative=True, code=("{b}", "{a}"))
-DIV = Op("div", "/", 2, _div_fwd, lambda out, a, b: (1.0 / b, -out / b), ("1/{b}", "-{a}/{b}²"),
+DIV = Op("div", "/", 2, _div_fwd, lambda out, a, b: (_over(1.0, b), _over(-out, b)), ("1/{b}", "-{a}/{b}²"),
          method="__truediv__", label="a / b", refuse=(_DIV_ZERO,), code=("(1.0 / {b})", "(-{o} / {b})"),
          np_forward=lambda np, a, b: a / b)
 POW = Op("pow", "**", 2, _pow_fwd, _pow_locals, ("{b}·{a}^({b}-1)", "{o}·log({A})"),
@@ -288,7 +310,7 @@ SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid_fwd, lambda out, x: (out * (1.0 -
              ("sigmoid({A})·(1 - sigmoid({A}))",), code=("({o} * (1.0 - {o}))",), np_forward=_np_sigmoid)
 RELU = Op("relu", "relu", 1, _relu_fwd, _relu_local, ("1 if {a} > 0 else 0",),
           code=("(STOP if {a} <= 0 else 1.0)",), np_forward=lambda np, x: np.where(x <= 0, 0.0, x),
-          np_local=lambda np, out, x: (np.where(x <= 0, 0.0, 1.0),), stops=True)
+          np_local=lambda np, out, x: (_Masked(np, x <= 0, 1.0),), stops=True)
 SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),), ("sigmoid({A})",),
               code=("SIGMOID({a})",),  # SIGMOID: the sigmoid row's forward (autograd.tapegen.INLINE_NAMES)
               np_forward=lambda np, x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
@@ -325,7 +347,7 @@ def pow_const(n: float) -> Op:
         refuse=(_POW_ZERO.bind(1, n), _POW_NEGATIVE.bind(1, n)),
         overflow=_bind_message(_POW_OVERFLOW, 1, n),
         np_forward=lambda np, x: np.power(x, n),
-        np_local=lambda np, out, x: (np.zeros_like(x) if n == 0 else n * np.power(x, n - 1),),
+        np_local=lambda np, out, x: (_Masked(np, True, 0.0) if n == 0 else n * np.power(x, n - 1),),
         stops=n == 0,
     )
 

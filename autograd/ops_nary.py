@@ -49,8 +49,9 @@ def _np_logsumexp(np: Any, *xs: Any) -> Any:
 
 def _np_softmax(np: Any, out: Any, *xs: Any) -> Tuple[Any, ...]:
     stacked = np.stack(np.broadcast_arrays(*xs))
-    exps = np.exp(stacked - stacked.max(axis=0))
-    return tuple(exps / exps.sum(axis=0))
+    m = stacked.max(axis=0)
+    exps = np.exp(stacked - m)
+    return tuple(np.where(np.isinf(m), exps, exps / exps.sum(axis=0)))
 
 
 def softmax_floats(xs: Tuple[float, ...]) -> List[float]:
@@ -60,6 +61,8 @@ def softmax_floats(xs: Tuple[float, ...]) -> List[float]:
     [0.090031, 0.244728, 0.665241]
     """
     m = max(xs)
+    if math.isinf(m):  # as torch: exp(x - m), 0 for a finite x and nan for an infinite one
+        return [math.exp(x - m) if x - m == x - m else math.nan for x in xs]
     exps = [math.exp(x - m) for x in xs]
     total = sum(exps, -0.0)
     return [e / total for e in exps]
