@@ -90,6 +90,28 @@ def bytes_per_node(build: Callable[[], Any]) -> Tuple[float, int]:
     return used / nodes, nodes
 
 
+def bytes_per_op_node(build: Callable[[], Any]) -> Tuple[float, float, int]:
+    """chainrule's memory as users get it: bytes per op node for the graph as built (a number in
+    an expression still a plain float), and again once something has read ``parents`` (pictures,
+    explain, create_graph and anomaly mode do), which turns each such number into a constant
+    Value for good. Both are divided by the op nodes alone, counted without reading parents."""
+    from autograd.engine import graph_order, topological_order
+
+    gc.collect()
+    tracemalloc.start()
+    root = build()
+    built = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    ops = sum(1 for v in graph_order(root) if v._fn is not None and not v.is_constant)
+    gc.collect()
+    tracemalloc.start()
+    topological_order(root)  # reads every node's parents: the constants are made now
+    grown = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del root
+    return built / ops, (built + grown) / ops, ops
+
+
 def memory() -> List[Row]:
     from micrograd.engine import Value as MicroValue
 
@@ -104,6 +126,10 @@ def memory() -> List[Row]:
         ours, n_ours = bytes_per_node(build_for(Value))
         rows.append((workload, "micrograd", micro, f"bytes/node over {n_micro:,} nodes"))
         rows.append((workload, "chainrule", ours, f"bytes/node over {n_ours:,} nodes; {ours / micro:.2f}x micrograd"))
+        as_built, read, ops = bytes_per_op_node(build_for(Value))
+        rows.append((workload, "chainrule, per op node", as_built, f"bytes/op node as built, over {ops:,} op nodes"))
+        rows.append((workload, "chainrule, parents read", read,
+                     "bytes/op node once parents is read (pictures, explain, create_graph, anomaly)"))
     return rows
 
 
