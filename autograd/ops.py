@@ -92,6 +92,29 @@ class _Masked:
         return self.np.where(self.mask, 0.0, self.value * upstream)
 
     __rmul__ = __mul__
+def _exp(x: Any) -> Any:
+    return math.exp(x) if _is_number(x) else x.exp()
+
+
+def _erf(x: Any) -> Any:
+    return math.erf(x) if _is_number(x) else x.erf()
+
+
+# Normal distribution: Phi(x) = (1 + erf(x / sqrt 2)) / 2, phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
+_SQRT1_2 = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _gelu_local(out: Any, x: Any) -> Tuple[Any]:
+    # d/dx x Phi(x) = Phi(x) + x phi(x)
+    return (0.5 * (1.0 + _erf(x * _SQRT1_2)) + x * (_exp(-0.5 * (x * x)) * _INV_SQRT_2PI),)
+
+
+def _silu_local(out: Any, x: Any) -> Tuple[Any]:
+    # d/dx x s(x) = s + x s (1 - s), s = sigmoid(x)
+    s = _sigmoid(x)
+    return (s * (1.0 + x * (1.0 - s)),)
 
 
 def _sign(x: Any) -> float:
@@ -249,6 +272,15 @@ def _relu_local(out: Any, x: Any) -> Tuple[Any]:
     return (STOP if x <= 0 else 1.0,)  # nan: 1, as PyTorch's where(x <= 0, 0, grad)
 
 
+def _gelu_fwd(x: float) -> float:
+    # The exact GELU (PyTorch's default): x Phi(x), Phi the standard normal CDF.
+    return 0.5 * x * (1.0 + math.erf(x * _SQRT1_2))
+
+
+def _silu_fwd(x: float) -> float:
+    return x * _sigmoid_fwd(x)
+
+
 def _pow_locals(out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
     # d(a^b)/da = b a^(b-1) (a masking 0 for b = 0);  d(a^b)/db = a^b log a, which is 0 at
     # a = 0 when b >= 0 (PyTorch's convention: a plain 0, which times an inf upstream is nan,
@@ -269,6 +301,20 @@ def _pow_locals(out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
 def _np_sigmoid(np: Any, x: Any) -> Any:
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _np_erf(np: Any, x: Any) -> Any:
+    # NumPy has no erf: math.erf element by element gives the float rule's very numbers.
+    return np.frompyfunc(math.erf, 1, 1)(x).astype(float)
+
+
+def _np_gelu_local(np: Any, out: Any, x: Any) -> Tuple[Any]:
+    return (0.5 * (1.0 + _np_erf(np, x * _SQRT1_2)) + x * (np.exp(-0.5 * (x * x)) * _INV_SQRT_2PI),)
+
+
+def _np_silu_local(np: Any, out: Any, x: Any) -> Tuple[Any]:
+    s = _np_sigmoid(np, x)
+    return (s * (1.0 + x * (1.0 - s)),)
 
 
 def _np_pow(np: Any, a: Any, b: Any) -> Any:
@@ -321,6 +367,14 @@ COS = Op("cos", "cos", 1, _cos_fwd, lambda out, x: (-_sin(x),), ("-sin({A})",), 
          np_forward=lambda np, x: np.cos(x), np_local=lambda np, out, x: (-np.sin(x),))
 ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),), ("sign({A})",),
          np_local=lambda np, out, x: (np.where(x > 0, 1.0, np.where(x < 0, -1.0, 0.0)),))
+ATAN = Op("atan", "atan", 1, math.atan, lambda out, x: (1.0 / (1.0 + x * x),), ("1/(1 + {a}²)",),
+          code=("(1.0 / (1.0 + {a} * {a}))",), np_forward=lambda np, x: np.arctan(x))
+ERF = Op("erf", "erf", 1, math.erf, lambda out, x: (_TWO_OVER_SQRT_PI * _exp(-(x * x)),), ("2/√π·exp(-{a}²)",),
+         np_forward=_np_erf, np_local=lambda np, out, x: (_TWO_OVER_SQRT_PI * np.exp(-(x * x)),))
+GELU = Op("gelu", "gelu", 1, _gelu_fwd, _gelu_local, ("Φ({A}) + {a}·φ({A})",),
+          np_forward=lambda np, x: 0.5 * x * (1.0 + _np_erf(np, x * _SQRT1_2)), np_local=_np_gelu_local)
+SILU = Op("silu", "silu", 1, _silu_fwd, _silu_local, ("sigmoid({A})·(1 + {a}·(1 - sigmoid({A})))",),
+          np_forward=lambda np, x: x * _np_sigmoid(np, x), np_local=_np_silu_local)
 
 #: A leaf made from a plain number inside an expression (the ``2`` in ``x * 2``).
 CONSTANT = Op("constant", "const", 0, float, lambda out: ())
@@ -374,7 +428,8 @@ def leaky_relu_op(slope: float) -> Op:
 
 #: Every fixed op by name.
 OPS: Dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, TANH,
-                                             SIGMOID, RELU, SOFTPLUS, SIN, COS, ABS, SUM, LOGSUMEXP)}
+                                             SIGMOID, RELU, SOFTPLUS, SIN, COS, ABS, ATAN, ERF, GELU, SILU,
+                                             SUM, LOGSUMEXP)}
 
 #: The parametrised ops: ``x ** 3`` (a number exponent) and ``leaky_relu(x, slope)``.
 FAMILIES: Dict[str, Family] = {

@@ -257,6 +257,39 @@ class Value:
 
         return logsumexp([self, *others])
 
+    def atan(self) -> Value:
+        """Arctangent, in (-pi/2, pi/2); d/dx = 1/(1 + x^2).
+
+        >>> x = Value(1.0); y = x.atan(); y.backward(); round(y.data, 6), x.grad
+        (0.785398, 0.5)
+        """
+        return _unary(ops.ATAN, self)
+
+    def erf(self) -> Value:
+        """The error function; d/dx = 2/sqrt(pi) exp(-x^2).
+
+        >>> x = Value(0.0); y = x.erf(); y.backward(); y.data, round(x.grad, 6)
+        (0.0, 1.128379)
+        """
+        return _unary(ops.ERF, self)
+
+    def gelu(self) -> Value:
+        """The exact GELU, x Phi(x) with Phi the standard normal CDF (PyTorch's
+        default, not its tanh approximation); d/dx = Phi(x) + x phi(x).
+
+        >>> x = Value(1.0); y = x.gelu(); y.backward(); round(y.data, 6), round(x.grad, 6)
+        (0.841345, 1.083315)
+        """
+        return _unary(ops.GELU, self)
+
+    def silu(self) -> Value:
+        """SiLU (swish), x sigmoid(x); d/dx = s (1 + x (1 - s)) with s = sigmoid(x).
+
+        >>> x = Value(1.0); y = x.silu(); y.backward(); round(y.data, 6), round(x.grad, 6)
+        (0.731059, 0.927671)
+        """
+        return _unary(ops.SILU, self)
+
     def __neg__(self) -> Value:
         return _unary(ops.NEG, self)
 

@@ -101,6 +101,10 @@ ROWS: List[OpRow] = [
     _row("cos", lambda x: x.cos(), torch.cos, (-10, 10), kinks=[(0.0,), (math.pi,)]),
     _row("abs", lambda x: x.abs(), torch.abs, (-5, 5), kinks=[(0.0,)]),
     _row("abs_builtin", lambda x: abs(x), torch.abs, (-5, 5), kinks=[(0.0,)]),
+    _row("atan", lambda x: x.atan(), torch.atan, (-10, 10), kinks=[(0.0,)]),
+    _row("erf", lambda x: x.erf(), torch.erf, (-4, 4), kinks=[(0.0,)]),
+    _row("gelu", lambda x: x.gelu(), F.gelu, (-6, 6), kinks=[(0.0,)]),  # exact: approximate="none"
+    _row("silu", lambda x: x.silu(), F.silu, (-20, 20), kinks=[(0.0,)]),
     # binary ops between two Values
     _row("add", lambda x, y: x + y, torch.add, (-10, 10), (-10, 10)),
     _row("sub", lambda x, y: x - y, torch.sub, (-10, 10), (-10, 10)),

@@ -14,7 +14,7 @@ import re
 from typing import Any, List, Tuple
 
 import pytest
-from autograd_optable import ROWS
+from autograd_optable import ROWS, assert_all_close
 
 from autograd import Value, backprop, compile, explain, grad, ops
 from autograd.steps import local_rule
@@ -208,3 +208,23 @@ def test_the_command_line_functions_are_the_tables():
 
     assert set(FUNCTIONS) == {name for name, op in ops.OPS.items() if op.is_function} | {
         name for name, family in ops.FAMILIES.items() if family.is_function}
+
+
+@pytest.mark.parametrize(("name", "op", "family"), CASES, ids=IDS)
+def test_batched_matches_plain_over_the_op_test_domain(name, op, family):
+    """Values and first derivatives, batched against plain, at every point of the op-test row."""
+    points = [p[:op.arity] for p in ROW[name].points(24)]
+    weights = [Value(1.0, label=f"w{k}") for k in range(op.arity)]
+    inputs = [Value(1.0, label=f"x{k}") for k in range(op.arity)]
+    tape = compile_batched(apply(op, family, [w * x for w, x in zip(weights, inputs)]), inputs)
+    values = tape.forward(points).tolist()
+    pairs = []
+    for row, (p, got) in enumerate(zip(points, values)):
+        pairs.append((f"{name}{p}", got, op.forward(*p)))
+        for w in weights:
+            w.grad = 0.0
+        tape.backward([1.0 if k == row else 0.0 for k in range(len(points))])
+        plain_w = [Value(1.0) for _ in p]
+        want = backprop(apply(op, family, [w * x for w, x in zip(plain_w, p)]))
+        pairs += [(f"d{name}/dw{k} at {p}", w.grad, want[pw]) for k, (w, pw) in enumerate(zip(weights, plain_w))]
+    assert_all_close(pairs, rel=1e-12)
