@@ -15,16 +15,15 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Unio
 
 from autograd import Value
 
+from . import activations
 from .init import Init, Seed, constant, rng_from
 from .module import Module
 from .naming import name_model
 
 __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS"]
 
-#: The activation functions a neuron can apply to its weighted sum.
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
-_ALIASES = {"identity": "linear", "none": "linear", "leakyrelu": "leaky_relu"}
-_DISPLAY = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "leaky_relu": "LeakyReLU", "linear": "Linear"}
+#: The activation functions a neuron can apply to its weighted sum (see :mod:`nn.activations`).
+ACTIVATIONS = activations.NAMES
 
 _sum: Callable[..., Any] = sum  # the builtin; typed loosely because Value's operators are attached at runtime
 Inputs = Union[Sequence[Union[float, Value]], float, Value]
@@ -37,12 +36,7 @@ def _activation(name: Any, nonlin: Optional[bool] = None) -> str:
         return "relu" if nonlin else "linear"
     if name is None:
         return "relu"
-    if not isinstance(name, str):
-        raise TypeError(f"activation must be a name, got {type(name).__name__}: {name!r}")
-    key = _ALIASES.get(name.strip().lower(), name.strip().lower())
-    if key not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
-    return key
+    return activations.lookup(name).name
 
 
 @contextlib.contextmanager
@@ -94,25 +88,14 @@ def _inputs(who: str, nin: int, x: Any) -> List[Any]:
     return xs
 
 
-def _apply(act: Value, activation: str, slope: float) -> Value:
-    if activation == "relu":
-        return act.relu()
-    if activation == "tanh":
-        return act.tanh()
-    if activation == "sigmoid":
-        return act.sigmoid()
-    if activation == "leaky_relu":
-        return act.leaky_relu(slope)
-    return act
-
-
 # --- the modules ---------------------------------------------------------------------------
 
 class Neuron(Module):
     """``activation(w . x + b)``: ``nin`` weights and a bias, all Values.
 
     ``activation`` is one of ``relu`` (the default, as micrograd), ``tanh``,
-    ``sigmoid``, ``leaky_relu`` (slope ``negative_slope``) or ``linear``;
+    ``sigmoid``, ``leaky_relu`` (slope ``negative_slope``), ``gelu`` (exact),
+    ``silu`` or ``linear`` (the table in :mod:`nn.activations`);
     micrograd's ``nonlin=False`` means linear. ``init`` and ``seed`` choose the
     starting weights (see :class:`Init`); ``fan_out`` only matters to ``xavier``.
 
@@ -168,7 +151,7 @@ class Neuron(Module):
             act.label = self.unit
             return act
         act.label = "net_" + self.unit
-        out = _apply(act, self.activation, self.negative_slope)
+        out = activations.TABLE[self.activation].apply(act, self.negative_slope)
         out.label = self.unit
         return out
 
@@ -185,7 +168,7 @@ class Neuron(Module):
         return cls(**config, init=constant(0.0))
 
     def __repr__(self) -> str:
-        return f"{_DISPLAY[self.activation]}Neuron({self.nin})"
+        return f"{activations.TABLE[self.activation].display}Neuron({self.nin})"
 
 
 class Layer(Module):
@@ -387,7 +370,7 @@ class MLP(Module):
 
         See :func:`nn.torch_bridge.to_torch`.
         """
-        from .torch_bridge import to_torch
+        from .torch_convert import to_torch
 
         return to_torch(self)
 
@@ -395,9 +378,10 @@ class MLP(Module):
     def from_torch(cls, seq: Any) -> MLP:
         """An MLP with the weights of a ``torch.nn.Sequential`` of ``Linear``
         layers and activations. See :func:`nn.torch_bridge.from_torch`."""
-        from .torch_bridge import from_torch
+        from .torch_convert import from_torch
 
-        return from_torch(seq, cls)
+        model: MLP = from_torch(seq, cls)
+        return model
 
     def __repr__(self) -> str:
         # How to build it again (weights aside): one line, however wide the layers.
@@ -422,9 +406,9 @@ def _config_sizes(config: Any, keys: List[str]) -> Optional[List[int]]:
     return sizes
 
 
-def _with_slope(config: Dict[str, Any], activations: List[str], slope: float) -> Dict[str, Any]:
+def _with_slope(config: Dict[str, Any], names: List[str], slope: float) -> Dict[str, Any]:
     """The config, plus ``negative_slope`` when a leaky ReLU uses it (else it is irrelevant)."""
-    if "leaky_relu" in activations:
+    if any(activations.TABLE[name].slope for name in names):
         config["negative_slope"] = slope
     return config
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from autograd import Value, no_grad
+from autograd import Value, no_grad, ops
 from nn import naming
+from nn.activations import TABLE as ACTIVATIONS
 
 from ._render import PALETTE, Graph, check_digits, fmt, html_text, largest, shade, sign_colour, tooltip_text
 
@@ -92,10 +93,14 @@ def _forward(layers: List[Any], x: Sequence[Any]) -> List[List[float]]:
 
 
 def _neuron(n: Any, xs: Sequence[float]) -> Value:
-    """``activation(w . x + b)`` for a neuron that cannot be called."""
+    """``activation(w . x + b)`` for a neuron that cannot be called: an activation of
+    :mod:`nn.activations`, else a one-input op of :mod:`autograd.ops` of that name."""
     act = sum((w * x for w, x in zip(n.w, xs)), n.b)
     name = getattr(n, "activation", "linear")
-    return getattr(act, name)() if name in ("relu", "tanh", "sigmoid", "leaky_relu", "softplus") else act
+    if name in ACTIVATIONS:
+        return ACTIVATIONS[name].apply(act, getattr(n, "negative_slope", 0.01))
+    row = ops.functions().get(name) if isinstance(name, str) else None
+    return getattr(act, row.method)() if isinstance(row, ops.Op) and row.arity == 1 else act
 
 
 def draw_network(
@@ -190,6 +195,7 @@ def draw_network(
             name = names[j] if last else names[j + 1]
             act = getattr(neuron, "activation", "")
             act = act if isinstance(act, str) else getattr(act, "__name__", "")
+            act = ACTIVATIONS[act].label if act in ACTIVATIONS else act
             lines = [f"<b>{html_text(name)}</b>"]
             if act:
                 lines.append(f'<font point-size="8">{html_text(act)}</font>')

@@ -15,6 +15,8 @@ def by_hand(activation, a, slope=0.01):
         "tanh": math.tanh(a),
         "sigmoid": 1 / (1 + math.exp(-a)),
         "leaky_relu": a if a > 0 else slope * a,
+        "gelu": a * (1 + math.erf(a / math.sqrt(2))) / 2,
+        "silu": a / (1 + math.exp(-a)),
         "linear": a,
     }[activation]
 
