@@ -1,7 +1,7 @@
 """How :func:`~nn.fit` runs one training step: three engines, one set of rules.
 
 - ``"plain"``: build the batch's graph out of ``Value`` ops, ``backward()``,
-  update (:func:`~nn.train_step`). Works with everything.
+  update (:func:`train_step`, defined here). Works with everything.
 - ``"tape"``: full-batch training only. Records the whole batch's graph once
   (:func:`autograd.compile`) and replays it every epoch: the same floats as
   ``"plain"``, bit for bit, for losses whose graph depends only on the labels
@@ -13,8 +13,12 @@
   The same derivatives, summed in another order: equal to ``"plain"`` up to
   rounding. Needs a loss it knows (mse, hinge, bce_logits, cross_entropy).
 
-``engine="auto"`` (``fit``'s default) picks, for nn's own layers (whose graph has
-the same shape whatever the data):
+Which loss each engine runs, and exactly or up to rounding, is in each loss's
+record (:data:`nn.losses.TABLE`); the loss itself too: no engine re-writes one.
+
+``engine="auto"`` (``fit``'s default) picks, for a model whose graph has the same
+shape whatever the data (``model.fixed_graph``: True for nn's own layers, and for
+a Module of yours that says so):
 
 1. ``"batched"`` when NumPy is installed, the loss is one it knows and batches
    have at least :data:`AUTO_BATCHED_MIN_ROWS` rows (below that NumPy's per-call
@@ -23,8 +27,9 @@ the same shape whatever the data):
 2. ``"tape"`` for full-batch runs of at least :data:`AUTO_TAPE_MIN_EPOCHS` epochs
    (recording costs about as much as 50 plain steps) with mse, hinge or
    bce_logits: bit for bit what ``"plain"`` gives.
-3. ``"plain"`` otherwise, and always for a model of your own: its ``forward``
-   might branch on the data, and a traced graph would not follow.
+3. ``"plain"`` otherwise, and always for a model that does not declare
+   ``fixed_graph = True``: its ``forward`` might branch on the data, and a traced
+   graph would not follow.
 
 ``fit`` records the engine it used in ``history.engine`` and shows it on the
 progress bar.
@@ -38,31 +43,31 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 from autograd import Value
 
 from . import losses as _losses
+from .module import Module
 from .optim import Optimizer
 
 __all__ = ["ENGINES", "AUTO_BATCHED_MIN_ROWS", "AUTO_TAPE_MIN_EPOCHS", "BATCHED_LOSSES", "choose_engine",
-           "make_engine"]
+           "make_engine", "train_step"]
 
 ENGINES = ("auto", "plain", "tape", "batched")
 AUTO_BATCHED_MIN_ROWS = 2
 AUTO_TAPE_MIN_EPOCHS = 50
-#: Losses whose recorded graph depends on the labels only, so a tape replays them exactly.
-TAPE_EXACT_LOSSES = {"mse", "hinge", "bce_logits", "bce_with_logits"}
-#: Loss names the batched engine knows, by the canonical name it writes them under.
-BATCHED_LOSSES = {"mse": "mse", "hinge": "hinge", "bce_logits": "bce_logits",
-                  "bce_with_logits": "bce_logits", "cross_entropy": "cross_entropy", "ce": "cross_entropy"}
+#: Losses whose recorded graph depends on the labels only, so a tape replays them exactly (from the records).
+TAPE_EXACT_LOSSES = {name for name, (_, _) in _losses.LOSSES.items() if "tape" in _losses.lookup(name).exact}  # type: ignore[union-attr]
+#: Loss names the batched engine knows, by the canonical name of their record.
+BATCHED_LOSSES = {name: _losses.lookup(name).name for name in _losses.LOSSES  # type: ignore[union-attr]
+                  if "batched" in _losses.lookup(name).engines}  # type: ignore[union-attr]
 
 Step = Tuple[float, List[Any]]
 
 
-def loss_name(loss: Any) -> Optional[str]:
-    """The name of a built-in loss given by name or as the function; None for your own."""
-    if isinstance(loss, str):
-        return loss.lower()
-    for name, (fn, _) in _losses.LOSSES.items():
-        if fn is loss:
-            return name
-    return None
+def _data(out: Any) -> Any:
+    """An output as floats (a Value's data, a list of them as a list)."""
+    if isinstance(out, Value):
+        return out.data
+    if isinstance(out, (list, tuple)):
+        return [_data(o) for o in out]
+    return float(out)
 
 
 def _numpy_available() -> bool:
@@ -86,19 +91,19 @@ def choose_engine(engine: str, loss: Any, batch_rows: int, all_rows: int, epochs
     """
     if engine not in ENGINES:
         raise ValueError(f"fit() engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
-    name = loss_name(loss)
+    record = _losses.lookup(loss)
+    runs = record.engines if record is not None else ("plain", "tape")  # your own loss: plain's graph, recorded
     if engine == "auto":
-        from .layers import MLP, Layer, Neuron
-
-        if not isinstance(model, (MLP, Layer, Neuron)):
+        if not getattr(model, "fixed_graph", False):
             return "plain"
-        if name in BATCHED_LOSSES and batch_rows >= AUTO_BATCHED_MIN_ROWS and _numpy_available():
+        if "batched" in runs and batch_rows >= AUTO_BATCHED_MIN_ROWS and _numpy_available():
             return "batched"
-        if name in TAPE_EXACT_LOSSES and batch_rows >= all_rows and epochs >= AUTO_TAPE_MIN_EPOCHS:
+        exact = record is None or "tape" in record.exact  # your own: its graph depends on the labels only, we trust
+        if exact and batch_rows >= all_rows and epochs >= AUTO_TAPE_MIN_EPOCHS:
             return "tape"
         return "plain"
     if engine == "batched":
-        if name not in BATCHED_LOSSES:
+        if "batched" not in runs:
             raise ValueError(f"fit(engine='batched') knows the losses {', '.join(sorted(BATCHED_LOSSES))}, "
                              f"not {loss!r}; use engine='plain' (or loss='bce_logits' with a linear output)")
         if not _numpy_available():
@@ -117,7 +122,9 @@ def make_engine(engine: str, model: Any, loss: Any, loss_fn: Callable[..., Value
                 l2: float, params: List[Value], X: Sequence[Any], y: Sequence[Any]) -> Any:
     """The step function of ``engine`` (a name :func:`choose_engine` returned)."""
     if engine == "batched":
-        return BatchedEngine(model, BATCHED_LOSSES[loss_name(loss) or ""], optimizer, l2, params, X[0])
+        record = _losses.lookup(loss)
+        assert record is not None  # choose_engine refuses the batched engine for other losses
+        return BatchedEngine(model, record, optimizer, l2, params, X[0])
     if engine == "tape":
         return TapeEngine(model, loss_fn, optimizer, l2, params, X, y)
     return PlainEngine(model, loss_fn, optimizer, l2, params)
@@ -129,25 +136,49 @@ def _zero(optimizer: Optimizer, params: List[Value]) -> None:
         p.grad = 0.0
 
 
-class PlainEngine:
-    """Build, backpropagate, update: :func:`nn.train_step` on each batch."""
+def train_step(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Callable[..., Value],
+               optimizer: Optimizer, l2: float = 0.0, params: Optional[List[Value]] = None) -> Tuple[float, List[Any]]:
+    """One step of gradient descent on one batch: zero the gradients, run the
+    model on every row, take the mean loss (plus ``l2 * sum(p^2)``),
+    backpropagate, and let the optimizer update the weights. This is the plain
+    engine's step.
 
-    name = "plain"
+    Returns the loss and the outputs (as floats), both from before the update.
+    ``params`` is ``model.parameters()``, if you have it already (``fit`` does).
+
+    >>> from nn import MLP, constant, losses, optim
+    >>> model = MLP(1, [1], init=constant(1.0))                  # y = w x + b
+    >>> opt = optim.SGD(model.parameters(), lr=0.1)
+    >>> train_step(model, [[1.0]], [0.0], losses.mse, opt)       # output 2, loss 4
+    (4.0, [2.0])
+    >>> model.state_dict()                                       # d loss / d w = d loss / d b = 2 (2 - 0) = 4
+    {'layers.0.neurons.0.w.0': 0.6, 'layers.0.neurons.0.b': 0.6}
+    """
+    if params is None:
+        params = model.parameters()
+    _zero(optimizer, params)
+    outputs = [model(x) for x in X]
+    total = loss(outputs, list(y))
+    if l2:
+        total = total + _losses.l2(params, l2)
+    total.backward()
+    optimizer.step()
+    return total.data, [_data(o) for o in outputs]
+
+
+class PlainEngine:
+    """Build, backpropagate, update: :func:`train_step` on each batch."""
 
     def __init__(self, model: Any, loss_fn: Callable[..., Value], optimizer: Optimizer, l2: float,
                  params: List[Value]) -> None:
         self.model, self.loss_fn, self.optimizer, self.l2, self.params = model, loss_fn, optimizer, l2, params
 
     def step(self, X: Sequence[Any], y: Sequence[Any]) -> Step:
-        from .train import train_step
-
         return train_step(self.model, X, y, self.loss_fn, self.optimizer, self.l2, self.params)
 
 
 class TapeEngine:
     """Record the full batch's loss once; replay it every epoch."""
-
-    name = "tape"
 
     def __init__(self, model: Any, loss_fn: Callable[..., Value], optimizer: Optimizer, l2: float,
                  params: List[Value], X: Sequence[Any], y: Sequence[Any]) -> None:
@@ -177,16 +208,13 @@ class TapeEngine:
 class BatchedEngine:
     """One sample's loss, traced once, over every batch with NumPy.
 
-    The per-sample term of each loss is written with the label as an input of
-    the graph (``relu(1 - t * score)`` for hinge, ``t softplus(-z) + (1 - t)
-    softplus(z)`` for bce_logits, a one-hot row for cross_entropy), so one
-    traced graph serves every label; for the labels each loss accepts it
-    equals :mod:`nn.losses`' own definition.
+    The sample's loss is its record's term (:data:`nn.losses.TABLE`) with the
+    labels as inputs of the graph (a one-hot row for a class index), so one
+    traced graph serves every label; the labels are checked and encoded by the
+    record's own ``label``.
     """
 
-    name = "batched"
-
-    def __init__(self, model: Any, loss: str, optimizer: Optimizer, l2: float, params: List[Value],
+    def __init__(self, model: Any, loss: _losses.Loss, optimizer: Optimizer, l2: float, params: List[Value],
                  first_row: Any) -> None:
         from autograd import compile, compile_batched
 
@@ -197,57 +225,24 @@ class BatchedEngine:
         self.outputs: List[Value] = list(out) if isinstance(out, (list, tuple)) else [out]
         self.single = not isinstance(out, (list, tuple))
         self.labels = [Value(0.0) for _ in self.outputs]
-        self.tape = compile_batched(self._per_sample(), self.x + self.labels)
+        self.tape = compile_batched(loss.sample(self.outputs, self.labels), self.x + self.labels)
         self.regulariser = compile(_losses.l2(params, l2)) if l2 else None
 
-    def _per_sample(self) -> Value:
-        outs, labels = self.outputs, self.labels
-        if self.loss == "mse":
-            terms = [(o - t) ** 2 for o, t in zip(outs, labels)]
-        elif self.loss == "hinge":
-            terms = [(1.0 - t * o).relu() for o, t in zip(outs, labels)]
-        elif self.loss == "bce_logits":
-            terms = [t * (-o).softplus() + (1.0 - t) * o.softplus() for o, t in zip(outs, labels)]
-        else:  # cross_entropy: logsumexp(scores) - score of the class, shifted by a running max
-            shift = outs[0]
-            for s in outs[1:]:
-                shift = shift + (s - shift).relu()
-            logsumexp = _losses._total([(s - shift).exp() for s in outs]).log() + shift
-            return logsumexp - _losses._total([h * s for h, s in zip(labels, outs)])
-        return _losses._total(terms)
-
     def _label_row(self, target: Any) -> List[float]:
-        k = len(self.outputs)
-        if self.loss == "cross_entropy":
-            if isinstance(target, bool) or not isinstance(target, numbers.Real) or not float(target).is_integer():
-                raise TypeError(f"cross_entropy() targets must be class indices (ints), got {target!r}")
-            index = int(float(target))
-            if not 0 <= index < k:
-                raise ValueError(f"cross_entropy() target {index} is not a class index for {k} scores "
-                                 f"(0 to {k - 1})")
+        k, loss = len(self.outputs), self.loss
+        if loss.classes:
+            index = loss.label(target, k)
             return [1.0 if i == index else 0.0 for i in range(k)]
         targets = list(target) if isinstance(target, (list, tuple)) else [target] * (1 if k == 1 else 0)
         if len(targets) != k:
-            raise ValueError(f"{self.loss}() got {k} outputs but target {target!r}")
-        row = []
-        for t in targets:
-            if isinstance(t, bool) or not isinstance(t, numbers.Real):
-                raise TypeError(f"{self.loss}() targets must be numbers, got {type(t).__name__}: {t!r}")
-            t = float(t)
-            if self.loss == "hinge":
-                if t not in (1.0, -1.0, 0.0):
-                    raise ValueError(f"hinge() targets must be +1 or -1 (0 is read as -1), got {t!r}")
-                t = 1.0 if t == 1.0 else -1.0
-            elif self.loss == "bce_logits" and not 0.0 <= t <= 1.0:
-                raise ValueError(f"binary_cross_entropy() targets must be in [0, 1], got {t!r}")
-            row.append(t)
-        return row
+            raise ValueError(f"{loss.who} got {k} outputs but target {target!r}")
+        return [loss.label(t) for t in targets]
 
     def step(self, X: Sequence[Any], y: Sequence[Any]) -> Step:
         rows = [(list(x) if not isinstance(x, numbers.Real) else [x]) + self._label_row(t) for x, t in zip(X, y)]
         values = self.tape.forward(rows)
-        # mean over every (sample, output) pair, as nn.losses; cross_entropy: over samples
-        scale = 1.0 / (len(rows) * (1 if self.loss == "cross_entropy" else len(self.outputs)))
+        # mean over every (sample, output) pair, as nn.losses; for class scores: over samples
+        scale = 1.0 / (len(rows) * (1 if self.loss.classes else len(self.outputs)))
         loss = float(values.sum()) * scale
         if self.regulariser is not None:
             loss += self.regulariser.forward()

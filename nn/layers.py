@@ -114,6 +114,8 @@ class Neuron(Module):
     #: labelled with it, and its weighted sum ``net_<unit>`` when the activation is not linear.
     unit: str
 
+    fixed_graph = True  # the same graph shape for every input: fit may trace it
+
     def __init__(
         self,
         nin: int,
@@ -184,6 +186,8 @@ class Layer(Module):
     >>> layer
     Layer(2, 3, activation='relu')
     """
+
+    fixed_graph = True  # the same graph shape for every input: fit may trace it
 
     def __init__(
         self,
@@ -266,6 +270,8 @@ class MLP(Module):
     ...
     ValueError: MLP expects 2 inputs, got 3
     """
+
+    fixed_graph = True  # the same graph shape for every input: fit may trace it
 
     def __init__(
         self,

@@ -16,19 +16,27 @@ loss                          outputs                       targets
 
 A batch is a list of outputs (Values, or lists of Values for several outputs)
 with a list of targets. Plus :func:`l2`, the weight penalty.
+
+Each loss is one :class:`Loss` record in :data:`TABLE`: its names, its term
+(the loss of one output, or of one sample's scores, written once), its target
+check, and which of ``fit``'s engines run it and which of those give the plain
+engine's floats bit for bit. The functions here and every engine in
+:mod:`nn.engines` read the records.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, Union
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from autograd import Value, logsumexp
 from autograd.ops import LOGSUMEXP
 
 __all__ = [
     "mse", "binary_cross_entropy", "bce_with_logits", "hinge", "cross_entropy", "l2", "get", "LOSSES",
+    "Loss", "TABLE", "lookup",
 ]
 
 Output = Union[Value, float]
@@ -93,8 +101,11 @@ def mse(outputs: Outputs, targets: Targets, reduction: str = "mean") -> Value:
     >>> loss.backward(); a.grad, b.grad         # 2 (output - target) / n
     (2.0, -2.0)
     """
-    terms = [(o - t) ** 2 for o, t in _pairs("mse()", outputs, targets)]
-    return _reduce("mse()", terms, reduction)
+    return _elementwise(MSE, outputs, targets, reduction)
+
+
+def _mse_term(o: Any, t: Any) -> Any:
+    return (o - t) ** 2
 
 
 #: PyTorch's epsilon in BCELoss's derivative: 1e-12 as a float32, read back as a float64.
@@ -112,6 +123,9 @@ def _bce_term(o: Any, t: float) -> Any:
     the clamp (p = 0 or 1). Where ``p (1 - p) >= 1e-12`` the term is the graph of the logs
     themselves; nearer 0 or 1 it is the straight line with PyTorch's value and slope at p."""
     p = o.data if isinstance(o, Value) else float(o)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"binary_cross_entropy() needs probabilities in [0, 1], got {p!r}; for raw scores use "
+                         "from_logits=True (loss='bce_logits'), or give the model output_activation='sigmoid'")
     value = -(t * _clamp_log(p) + (1.0 - t) * (max(math.log1p(-p), -100.0) if p < 1 else -100.0))
     if not isinstance(o, Value):
         return value
@@ -147,26 +161,28 @@ def binary_cross_entropy(
     >>> loss.backward(); x.grad                          # sigmoid(x) - t
     -0.5
     """
-    who = "binary_cross_entropy()"
-    terms = []
-    for o, t in _pairs(who, outputs, targets):
-        if not 0.0 <= t <= 1.0:
-            raise ValueError(f"{who} targets must be in [0, 1] (1 for the positive class, 0 for the negative), "
-                             f"got {t!r}")
-        if from_logits:
-            if t == 1.0:
-                terms.append(_softplus(-o))
-            elif t == 0.0:
-                terms.append(_softplus(o))
-            else:
-                terms.append(_softplus(o) - t * o)
-            continue
-        p = o.data if isinstance(o, Value) else o
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"{who} needs probabilities in [0, 1], got {p!r}; for raw scores use "
-                             "from_logits=True (loss='bce_logits'), or give the model output_activation='sigmoid'")
-        terms.append(_bce_term(o, t))
-    return _reduce(who, terms, reduction)
+    return _elementwise(BCE_LOGITS if from_logits else BCE, outputs, targets, reduction)
+
+
+def _probability_label(t: float) -> float:
+    if not 0.0 <= t <= 1.0:
+        raise ValueError(f"binary_cross_entropy() targets must be in [0, 1] (1 for the positive class, 0 for the "
+                         f"negative), got {t!r}")
+    return t
+
+
+def _bce_logits_term(o: Any, t: Any) -> Any:
+    """t softplus(-x) + (1 - t) softplus(x) = softplus(x) - t x, for a score x.
+
+    With the label a Value (one traced graph for every label) the first form is
+    used; a known 0 or 1 drops a term, any other number takes the second form."""
+    if isinstance(t, Value):
+        return t * (-o).softplus() + (1.0 - t) * o.softplus()
+    if t == 1.0:
+        return _softplus(-o)
+    if t == 0.0:
+        return _softplus(o)
+    return _softplus(o) - t * o
 
 
 def _softplus(x: Any) -> Any:
@@ -198,17 +214,21 @@ def hinge(outputs: Outputs, targets: Targets, margin: float = 1.0, reduction: st
     >>> loss.backward(); [round(v.grad, 12) for v in s]
     [0.0, -0.333333333333, 0.333333333333]
     """
-    who = "hinge()"
-    margin = _margin(margin)
-    terms = []
-    for o, t in _pairs(who, outputs, targets):
-        if t == 1.0:
-            terms.append(_relu(margin - o))
-        elif t in (-1.0, 0.0):
-            terms.append(_relu(margin + o))
-        else:
-            raise ValueError(f"{who} targets must be +1 or -1 (0 is read as -1), got {t!r}")
-    return _reduce(who, terms, reduction)
+    return _elementwise(HINGE, outputs, targets, reduction, margin=_margin(margin))
+
+
+def _sign_label(t: float) -> float:
+    if t not in (1.0, -1.0, 0.0):
+        raise ValueError(f"hinge() targets must be +1 or -1 (0 is read as -1), got {t!r}")
+    return 1.0 if t == 1.0 else -1.0
+
+
+def _hinge_term(o: Any, t: Any, margin: float = 1.0) -> Any:
+    """relu(margin - t·score). With the label a Value (one traced graph for every
+    label) as written; a known label of +1 or -1 is folded in: relu(margin ∓ score)."""
+    if isinstance(t, Value):
+        return (margin - t * o).relu()
+    return _relu(margin - o) if t == 1.0 else _relu(margin + o)
 
 
 def _margin(margin: Any) -> float:
@@ -237,10 +257,19 @@ def _one_ce(scores: Any, target: Any) -> Any:
     who = "cross_entropy()"
     if not _is_seq(scores) or len(scores) == 0:
         raise ValueError(f"{who} needs a list of class scores for each sample, got {scores!r}")
-    t = _class_index(who, target, len(scores))
-    if any(isinstance(s, Value) for s in scores):
-        return logsumexp(scores) - scores[t]  # one node, computed stably (no exp overflows)
-    return LOGSUMEXP.forward(*[float(s) for s in scores]) - scores[t]
+    return _ce_term(scores, _class_index(who, target, len(scores)))
+
+
+def _ce_term(scores: Sequence[Any], target: Any) -> Any:
+    """logsumexp(scores) - the target's score, the logsumexp one node computed stably.
+
+    ``target`` is the class index, or (one traced graph for every label) a
+    one-hot row of Values, whose product with the scores picks the target's score."""
+    if isinstance(target, int):
+        if any(isinstance(s, Value) for s in scores):
+            return logsumexp(scores) - scores[target]  # one node, computed stably (no exp overflows)
+        return LOGSUMEXP.forward(*[float(s) for s in scores]) - scores[target]
+    return logsumexp(scores) - _total([h * s for h, s in zip(target, scores)])
 
 
 def cross_entropy(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
@@ -307,17 +336,86 @@ def l2(parameters: Iterable[Value], alpha: float = 1.0) -> Value:
     return float(alpha) * _total(squares)
 
 
-#: Loss names ``fit`` understands, with what kind of task each is for.
-LOSSES: Dict[str, Tuple[Callable[..., Value], str]] = {
-    "mse": (mse, "regression"),
-    "bce": (binary_cross_entropy, "binary_probability"),
-    "binary_cross_entropy": (binary_cross_entropy, "binary_probability"),
-    "bce_logits": (bce_with_logits, "binary_score"),
-    "bce_with_logits": (bce_with_logits, "binary_score"),
-    "hinge": (hinge, "binary_score"),
-    "cross_entropy": (cross_entropy, "multiclass"),
-    "ce": (cross_entropy, "multiclass"),
-}
+def _elementwise(loss: Loss, outputs: Any, targets: Any, reduction: str, **options: Any) -> Value:
+    """A loss of one output and one target, over every (output, target) pair."""
+    terms = [loss.term(o, loss.label(t), **options) for o, t in _pairs(loss.who, outputs, targets)]
+    return _reduce(loss.who, terms, reduction)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One loss: how ``fit``, ``evaluate`` and every engine know it.
+
+    ``term(output, label)`` is the loss of one output (of one sample's list of
+    scores when ``classes``), with the label checked and encoded by
+    ``label(target)`` (for ``classes``: ``label(target, n_scores)``, a class
+    index). A label may also be a ``Value`` (a one-hot row of them for
+    ``classes``): that is how the batched engine traces one graph for every
+    label. ``kind`` is the task (it sets the accuracy threshold); ``engines``
+    are the engines of :mod:`nn.engines` that run it and ``exact`` those that give
+    the plain engine's floats bit for bit.
+
+    >>> TABLE["hinge"].term(Value(0.25), TABLE["hinge"].label(0)).data      # relu(1 + 0.25)
+    1.25
+    >>> lookup("ce").name, lookup(mse).name, lookup(lambda o, t: o) is None
+    ('cross_entropy', 'mse', True)
+    """
+
+    name: str
+    aliases: Tuple[str, ...]
+    function: Callable[..., Value]
+    kind: str
+    who: str
+    term: Callable[..., Any]
+    label: Callable[..., Any]
+    classes: bool = False
+    engines: Tuple[str, ...] = ("plain", "tape", "batched")
+    exact: Tuple[str, ...] = ("plain", "tape")
+
+    def sample(self, outputs: Sequence[Any], labels: Sequence[Any]) -> Any:
+        """One sample's loss: the sum of its outputs' terms (the scores' term for ``classes``)."""
+        if self.classes:
+            return self.term(outputs, labels)
+        return _total([self.term(o, t) for o, t in zip(outputs, labels)])
+
+
+def _label_number(who: str) -> Callable[[Any], float]:
+    return lambda t: _number(who, t)
+
+
+MSE = Loss("mse", (), mse, "regression", "mse()", _mse_term, _label_number("mse()"))
+BCE = Loss("bce", ("binary_cross_entropy",), binary_cross_entropy, "binary_probability", "binary_cross_entropy()",
+           _bce_term, _probability_label,
+           # the clamp at -100 is a choice made from the numbers: a recording keeps the first step's
+           engines=("plain", "tape"), exact=("plain",))
+BCE_LOGITS = Loss("bce_logits", ("bce_with_logits",), bce_with_logits, "binary_score", "binary_cross_entropy()",
+                  _bce_logits_term, _probability_label)
+HINGE = Loss("hinge", (), hinge, "binary_score", "hinge()", _hinge_term, _sign_label)
+CROSS_ENTROPY = Loss("cross_entropy", ("ce",), cross_entropy, "multiclass", "cross_entropy()", _ce_term,
+                     lambda t, classes: _class_index("cross_entropy()", t, classes), classes=True,
+                     # the shift before exp is chosen from the first step's numbers in a recording
+                     exact=("plain",))
+
+#: Every loss by its name.
+TABLE: Dict[str, Loss] = {loss.name: loss for loss in (MSE, BCE, BCE_LOGITS, HINGE, CROSS_ENTROPY)}
+_BY_NAME = {name: loss for loss in TABLE.values() for name in (loss.name, *loss.aliases)}
+
+#: Loss names ``fit`` understands (aliases included), with what kind of task each is for.
+LOSSES: Dict[str, Tuple[Callable[..., Value], str]] = {name: (loss.function, loss.kind)
+                                                      for name, loss in _BY_NAME.items()}
+
+
+def lookup(loss: Union[str, Callable[..., Value]]) -> Optional[Loss]:
+    """The record of a built-in loss given by name (any case, aliases too) or as its
+    function; None for a function of your own; a clear error for anything else."""
+    if isinstance(loss, str):
+        found = _BY_NAME.get(loss.lower())
+        if found is None:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(_BY_NAME)} or pass a function")
+        return found
+    if callable(loss):
+        return next((record for record in TABLE.values() if record.function is loss), None)
+    raise TypeError(f"loss must be a name or a function, got {type(loss).__name__}: {loss!r}")
 
 
 def get(loss: Union[str, Callable[..., Value]]) -> Callable[..., Value]:
@@ -326,10 +424,5 @@ def get(loss: Union[str, Callable[..., Value]]) -> Callable[..., Value]:
     >>> get("hinge") is hinge, get("bce_logits") is bce_with_logits
     (True, True)
     """
-    if callable(loss):
-        return loss
-    if isinstance(loss, str) and loss.lower() in LOSSES:
-        return LOSSES[loss.lower()][0]
-    if not isinstance(loss, str):
-        raise TypeError(f"loss must be a name or a function, got {type(loss).__name__}: {loss!r}")
-    raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)} or pass a function")
+    record = lookup(loss)
+    return record.function if record is not None else loss  # type: ignore[return-value]

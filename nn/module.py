@@ -107,6 +107,12 @@ class Module:
     {'slope': 2.0, 'intercept': 1.0}
     """
 
+    #: True when ``forward`` builds a graph of the same shape whatever numbers it is
+    #: given (no branch on the data), so ``fit`` may record the graph once and replay
+    #: it (the tape and batched engines of :mod:`nn.engines`). nn's own layers say so;
+    #: a Module of yours opts in by setting ``fixed_graph = True`` on its class.
+    fixed_graph: bool = False
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         _REGISTRY[cls.__name__] = cls

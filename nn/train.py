@@ -10,7 +10,7 @@ weights move within it:
 - ``batch_size=k``: mini-batches of ``k`` rows (the last may be smaller).
 
 The forward pass, loss, backward pass and update of one batch all happen in
-:func:`train_step`, the one place a faster engine needs to replace.
+:func:`train_step` (the plain engine, in :mod:`nn.engines`), or another engine's step.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from autograd.views import find_view
 
 from . import losses as _losses
 from ._validate import check_data, check_labels, check_model, check_rows, scheduled_lr
-from .engines import choose_engine, make_engine
+from .engines import _data, choose_engine, make_engine, train_step
 from .module import Module
 from .optim import SGD, Optimizer, Schedule
 
@@ -116,14 +116,6 @@ class History(dict):
         if self["accuracy"]:
             parts.append(f"accuracy {self['accuracy'][-1]:.4g}")
         return f"History({', '.join(parts)})"
-
-
-def _data(out: Any) -> Any:
-    if isinstance(out, Value):
-        return out.data
-    if isinstance(out, (list, tuple)):
-        return [_data(o) for o in out]
-    return float(out)
 
 
 def _is_positive(target: Any) -> bool:
@@ -233,18 +225,14 @@ def _evaluate(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any], f
 
 
 def _resolve_loss(loss: LossSpec, who: str = "fit") -> Tuple[Callable[..., Value], str]:
-    if isinstance(loss, str):
-        key = loss.lower()
-        if key not in _losses.LOSSES:
-            raise ValueError(f"{who}() loss: unknown loss {loss!r}; choose one of {', '.join(_losses.LOSSES)} "
-                             "or pass a function")
-        return _losses.LOSSES[key]
-    if callable(loss):
-        for fn, kind in _losses.LOSSES.values():
-            if fn is loss:
-                return fn, kind
-        return loss, "custom"
-    raise TypeError(f"{who}() loss must be a name or a function, got {type(loss).__name__}: {loss!r}")
+    try:
+        record = _losses.lookup(loss)
+    except (TypeError, ValueError) as e:
+        separator = ": " if isinstance(e, ValueError) else " "
+        raise type(e)(f"{who}() loss{separator}{e}") from None
+    if record is None:
+        return loss, "custom"  # type: ignore[return-value]
+    return record.function, record.kind
 
 
 def _classifying(kind: str, y: Sequence[Any]) -> bool:
@@ -264,35 +252,6 @@ def _threshold(kind: str, model: Any, y: Sequence[Any] = ()) -> float:
     return _default_threshold(model)
 
 
-def train_step(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Callable[..., Value],
-               optimizer: Optimizer, l2: float = 0.0, params: Optional[List[Value]] = None) -> Tuple[float, List[Any]]:
-    """One step of gradient descent on one batch: zero the gradients, run the
-    model on every row, take the mean loss (plus ``l2 * sum(p^2)``),
-    backpropagate, and let the optimizer update the weights.
-
-    Returns the loss and the outputs (as floats), both from before the update.
-    ``params`` is ``model.parameters()``, if you have it already (``fit`` does).
-
-    >>> from nn import MLP, constant, losses, optim
-    >>> model = MLP(1, [1], init=constant(1.0))                  # y = w x + b
-    >>> opt = optim.SGD(model.parameters(), lr=0.1)
-    >>> train_step(model, [[1.0]], [0.0], losses.mse, opt)       # output 2, loss 4
-    (4.0, [2.0])
-    >>> model.state_dict()                                       # d loss / d w = d loss / d b = 2 (2 - 0) = 4
-    {'layers.0.neurons.0.w.0': 0.6, 'layers.0.neurons.0.b': 0.6}
-    """
-    if params is None:
-        params = model.parameters()
-    optimizer.zero_grad()
-    for p in params:  # the model's too, in case the optimizer holds only some of them
-        p.grad = 0.0
-    outputs = [model(x) for x in X]
-    total = loss(outputs, list(y))
-    if l2:
-        total = total + _losses.l2(params, l2)
-    total.backward()
-    optimizer.step()
-    return total.data, [_data(o) for o in outputs]
 
 
 def _progress_bar() -> Tuple[Any, Dict[str, Any]]:
