@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from .expr import ExpressionError
 
@@ -27,14 +27,16 @@ LEVEL_OPS = {2: {"tanh", "exp", "sigmoid", "relu", "pow"}, 3: {"div", "log"}}
 _PREC = {"+": 1, "-": 1, "*": 2, "/": 2}
 
 
-def generate(rng: random.Random, level: int) -> Tuple[str, Dict[str, float]]:
-    """An expression and values for ``level``, the first acceptable draw from ``rng``.
+def generate(rng: random.Random, level: int, make: Callable[..., Any]) -> Tuple[str, Dict[str, float]]:
+    """An expression and values for ``level``, the first acceptable draw from ``rng``;
+    ``make(text, values, level=level)`` builds the exercise to judge (the ``Exercise``
+    class, handed in so that this module and :mod:`autograd.exercises` do not import
+    each other).
 
-    >>> generate(random.Random(0), 1)  # doctest: +ELLIPSIS
+    >>> from autograd.exercises import Exercise
+    >>> generate(random.Random(0), 1, Exercise)  # doctest: +ELLIPSIS
     ('...', {...})
     """
-    from .exercises import Exercise
-
     for _ in range(10_000):
         tree, names = _grow(rng, level)
         text = _text(tree)
@@ -42,7 +44,7 @@ def generate(rng: random.Random, level: int) -> Tuple[str, Dict[str, float]]:
         if not _sensible(tree, values):  # a quick look with floats saves parsing most bad draws
             continue
         try:
-            ex = Exercise(text, values, level=level)
+            ex = make(text, values, level=level)
         except (ExpressionError, ArithmeticError, ValueError):
             continue
         if acceptable(ex, level):
@@ -185,11 +187,9 @@ def _render(t: Tree) -> Tuple[str, int]:
     return (f"{left} {op} {right}" if p == 1 else f"{left}*{right}" if op == "*" else f"{left}/{right}"), p
 
 
-def acceptable(ex: object, level: int) -> bool:
-    """Whether an exercise is one a student can work by hand at ``level``."""
-    from .exercises import Exercise
-
-    assert isinstance(ex, Exercise)
+def acceptable(ex: Any, level: int) -> bool:
+    """Whether an exercise (an :class:`~autograd.exercises.Exercise`) is one a student
+    can work by hand at ``level``."""
     low, high = OPS[level]
     if not low <= ex.ops <= high:
         return False

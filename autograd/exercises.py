@@ -307,5 +307,5 @@ def make_exercise(seed: int, level: int = 1) -> Exercise:
         raise TypeError(f"make_exercise() seed must be an int, got {type(seed).__name__}: {seed!r}")
     if isinstance(level, bool) or level not in (1, 2, 3):
         raise ValueError(f"make_exercise() level must be 1, 2 or 3, got {level!r}")
-    expression, values = generate(random.Random(f"chainrule-exercise-{level}-{seed}"), level)
+    expression, values = generate(random.Random(f"chainrule-exercise-{level}-{seed}"), level, Exercise)
     return Exercise(expression, values, level=level, seed=seed)

@@ -66,6 +66,7 @@ SYMPY_RULES: Dict[str, Callable[..., Any]] = {
     "cos": lambda sp, op, a: sp.cos(a),
     "abs": lambda sp, op, a: sp.Abs(a),
     "atan": lambda sp, op, a: sp.atan(a),
+    "erf": lambda sp, op, a: sp.erf(a),
     "gelu": lambda sp, op, a: a / 2 * (1 + sp.erf(a / sp.sqrt(2))),
     "silu": lambda sp, op, a: a / (1 + sp.exp(-a)),
     "sum": lambda sp, op, *xs: sp.Add(*xs),

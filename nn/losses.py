@@ -164,7 +164,8 @@ def binary_cross_entropy(
     return _elementwise(BCE_LOGITS if from_logits else BCE, outputs, targets, reduction)
 
 
-def _probability_label(t: float) -> float:
+def _probability_label(target: Any) -> float:
+    t = _number("binary_cross_entropy()", target)
     if not 0.0 <= t <= 1.0:
         raise ValueError(f"binary_cross_entropy() targets must be in [0, 1] (1 for the positive class, 0 for the "
                          f"negative), got {t!r}")
@@ -217,7 +218,8 @@ def hinge(outputs: Outputs, targets: Targets, margin: float = 1.0, reduction: st
     return _elementwise(HINGE, outputs, targets, reduction, margin=_margin(margin))
 
 
-def _sign_label(t: float) -> float:
+def _sign_label(target: Any) -> float:
+    t = _number("hinge()", target)
     if t not in (1.0, -1.0, 0.0):
         raise ValueError(f"hinge() targets must be +1 or -1 (0 is read as -1), got {t!r}")
     return 1.0 if t == 1.0 else -1.0
