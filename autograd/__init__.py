@@ -24,7 +24,7 @@ from .numeric import finite_difference, step_size_errors
 from .steps import Step, backprop_steps
 from .symbolic import to_sympy
 from .tape import Tape, compile
-from .value import Value
+from .value import Value, as_float
 
 if _typing.TYPE_CHECKING:
     from .batched import BatchedTape
@@ -39,6 +39,7 @@ def compile_batched(root: Value, inputs: "_typing.Sequence[Value]") -> "BatchedT
 
 __all__ = [
     "Value",
+    "as_float",
     "grad",
     "gradcheck",
     "no_grad",

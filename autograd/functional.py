@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional, Sequence, Tuple, Union
 from .engine import backprop
 from .errors import GradcheckError
 from .mode import enable_grad
-from .value import Value, _is_real, _type_error
+from .value import Value, _is_real, _type_error, as_float
 
 __all__ = ["grad", "gradcheck"]
 
@@ -67,7 +67,7 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
             if want_values:
                 results.append(g if isinstance(g, Value) else Value(g))
             else:
-                results.append(g.data if isinstance(g, Value) else float(g))
+                results.append(as_float(g))
         return tuple(results) if many else results[0]
 
     derivative.__name__ = f"grad_{getattr(f, '__name__', 'f')}"

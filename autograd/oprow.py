@@ -5,6 +5,7 @@ parametrised families (:class:`Family`). The rows themselves are in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Tuple
 
 __all__ = ["Op", "Refuse", "Family", "VARIADIC"]
@@ -52,6 +53,10 @@ class Refuse:
         return f"<refuse {self.error.__name__}: {self.message!r}>"
 
 
+def _called_by_name(method: str) -> bool:
+    return not method.startswith("__")  # a dunder method is an operator: x + y, -x, x ** 2
+
+
 def _bind_message(message: str, position: int, value: float) -> str:
     """``message`` with input ``position`` written in as ``value``."""
     return message.replace(f"{{{position}!r}}", repr(value))
@@ -60,10 +65,33 @@ def _bind_message(message: str, position: int, value: float) -> str:
 class Op:
     """A primitive operation: one row of the table, read by every interpreter.
 
-    ``formula`` spells each local derivative for people: ``{a}``, ``{b}`` are
-    the inputs' names (bracketed when they are expressions), ``{A}`` the first
-    input's bare name (inside a function's brackets), ``{o}`` the output's. It is
-    text only, for explanations and pictures; the numbers come from ``local``.
+    - ``name`` (``Value.op``, messages), ``symbol`` (the infix operator for
+      ``+ - * / **``, else the name), ``arity`` (or :data:`VARIADIC`);
+    - ``forward(*floats) -> float``, refusing inputs outside the domain;
+    - ``local(out, *inputs) -> tuple``: d out / d input for each input, on
+      floats or on Values;
+    - ``formula``: each local derivative spelled for people: ``{a}``, ``{b}`` are
+      the inputs' names (bracketed when they are expressions), ``{A}`` the first
+      input's bare name (inside a function's brackets), ``{o}`` the output's. It
+      is text only, for explanations and pictures; the numbers come from ``local``;
+    - ``param``: the fixed number of a parametrised op (the 3 of ``x ** 3``);
+    - ``method``: the ``Value`` method that applies it (a dunder for an operator);
+    - ``label``: what a picture writes in the op's node; ``commutative``: whether
+      the inputs may be swapped (pictures label the inputs of other ops a, b, ...);
+    - ``refuse``: the domain, :class:`Refuse` rules that hold on floats and arrays
+      alike; ``overflow``: the message (formatted with the inputs) when finite
+      inputs give a result too large for a float;
+    - ``code``: ``local`` as Python expressions of ``{o}``, ``{a}``, ``{b}``, which
+      the compiled tape inlines (they must be ``local``'s very expressions);
+    - ``np_forward(np, *arrays)``, ``np_local(np, out, *arrays)``: NumPy rules,
+      only where ``forward`` or ``local`` cannot take arrays (the batched engine
+      checks ``refuse`` and ``overflow`` itself);
+    - ``stops``: True when a zero local derivative is a mask, as PyTorch's ``where``
+      backward: it stops any upstream gradient, inf and nan included (relu, and pow at
+      exponent 0). On floats and Values ``local`` returns :data:`autograd.ops.STOP` there;
+      arrays are masked by the batched engine;
+    - ``sympy(sp, number, *expressions)``: the op in SymPy (``number`` turns a
+      float into a SymPy number), for :func:`autograd.symbolic.to_sympy`.
 
     >>> from autograd.ops import LOG, MUL, SUB
     >>> MUL.forward(3.0, 4.0), MUL.local(12.0, 3.0, 4.0), MUL.formula
@@ -73,7 +101,7 @@ class Op:
     """
 
     __slots__ = ("name", "symbol", "arity", "forward", "local", "formula", "param", "method", "label",
-                 "commutative", "refuse", "overflow", "code", "np_forward", "np_local", "stops")
+                 "commutative", "refuse", "overflow", "code", "np_forward", "np_local", "stops", "sympy")
 
     def __init__(
         self,
@@ -94,75 +122,46 @@ class Op:
         np_forward: Optional[Callable[..., Any]] = None,
         np_local: Optional[Callable[..., Tuple[Any, ...]]] = None,
         stops: bool = False,
+        sympy: Optional[Callable[..., Any]] = None,
     ) -> None:
-        #: The op's name (``Value.op``, error messages, the tables).
-        self.name = name
-        #: A short sign: the infix operator for ``+ - * / **``, else the name.
-        self.symbol = symbol
-        #: The number of inputs, or :data:`VARIADIC`.
-        self.arity = arity
-        #: ``forward(*inputs) -> float``, refusing inputs outside the domain.
-        self.forward = forward
-        #: ``local(out, *inputs) -> tuple``: d out / d input, on floats or on Values.
-        self.local = local
-        #: Each local derivative as text, for people.
-        self.formula = formula
-        #: The fixed number of a parametrised op (the 3 of ``x ** 3``, leaky_relu's slope).
-        self.param = param
-        #: The ``Value`` method that applies the op (dunder for an operator).
+        self.name, self.symbol, self.arity = name, symbol, arity
+        self.forward, self.local, self.formula, self.param = forward, local, formula, param
         self.method = method if method is not None else name
-        #: What a picture writes in the op's node.
         self.label = label if label is not None else symbol
-        #: True when the inputs can be swapped (pictures label the inputs of other ops a, b, ...).
-        self.commutative = commutative
-        #: The domain: inputs these rules match are refused, by floats and arrays alike.
-        self.refuse = refuse
-        #: The message (formatted with the inputs) when a finite input gives a result too large for a float.
-        self.overflow = overflow
-        #: ``local`` as Python expressions of ``{o}``, ``{a}``, ``{b}``, for the compiled tape (bit for bit).
-        self.code = code
-        #: ``np_forward(np, *arrays)``, only where ``forward`` cannot take arrays (no domain check: see refuse).
-        self.np_forward = np_forward
-        #: ``np_local(np, out, *arrays)``, only where ``local`` cannot take arrays.
-        self.np_local = np_local
-        #: True when a zero local derivative is a mask, as PyTorch's ``where`` backward: it stops
-        #: any upstream gradient, inf and nan included (relu, and pow at exponent 0). On floats
-        #: and Values ``local`` returns :data:`autograd.ops.STOP` there; ``np_local`` returns
-        #: ``autograd.ops._Masked`` arrays.
+        self.commutative, self.refuse, self.overflow, self.code = commutative, refuse, overflow, code
+        self.np_forward, self.np_local, self.sympy = np_forward, np_local, sympy
         self.stops = stops
 
     @property
     def is_function(self) -> bool:
         """True when the op is called by name (``x.exp()``, ``exp(x)``), not written as an operator."""
-        return not self.method.startswith("__")
+        return _called_by_name(self.method)
 
     def __repr__(self) -> str:
         return f"<op {self.symbol}>"
 
 
+@dataclass(frozen=True)
 class Family:
     """Ops with a fixed number in them, one row per number, made on demand.
+
+    ``param`` is what the number is called (``slope``) and ``default`` its
+    default (None: it must be given); ``method`` the ``Value`` method that makes
+    a row of the family; ``example`` a number to make a typical row with.
 
     >>> from autograd.ops import FAMILIES
     >>> FAMILIES["leaky_relu"].make(0.2).param, FAMILIES["leaky_relu"].default
     (0.2, 0.01)
     """
 
-    __slots__ = ("name", "make", "param", "default", "method", "example")
-
-    def __init__(self, name: str, make: Callable[[float], Op], param: str, default: Optional[float],
-                 method: str, example: float) -> None:
-        self.name = name
-        self.make = make
-        #: What the number is called (``slope``), and its default (None: it must be given).
-        self.param = param
-        self.default = default
-        #: The ``Value`` method that makes a row of this family.
-        self.method = method
-        #: A number to make a typical row with (tests and docs).
-        self.example = example
+    name: str
+    make: Callable[[float], Op]
+    param: str
+    default: Optional[float]
+    method: str
+    example: float
 
     @property
     def is_function(self) -> bool:
         """True when the family is called by name with its number: ``leaky_relu(x, 0.1)``."""
-        return not self.method.startswith("__")
+        return _called_by_name(self.method)

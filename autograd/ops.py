@@ -14,9 +14,10 @@ what every other reader needs: its domain (:class:`Refuse` rules, checked by
 the derivative spelled for people (``formula``), the ``Value`` method that
 applies it, how pictures show it, the derivatives as Python source for the
 compiled tape (``code``), and NumPy rules where the float rules cannot serve
-arrays. The float pass, ``create_graph``, the tape, the batched engine, the
-``chainrule`` command, pictures and explanations all read these rows; a test
-fails when one of them lacks an op the table has.
+arrays, and the op in SymPy. The float pass, ``create_graph``, forward mode,
+the tape, the batched engine, the expression grammar (the ``chainrule``
+command, exercises), pictures, explanations and ``to_sympy`` all read these
+rows; a test fails when one of them lacks an op the table has.
 
 Adding an op means one row here, one method on ``Value`` and one row in the
 op-test table; the backward pass never changes.
@@ -332,49 +333,62 @@ def _np_pow_locals(np: Any, out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
 # then what other readers need. ``code`` must be the very expressions ``local`` evaluates.
 
 ADD = Op("add", "+", 2, operator.add, lambda out, a, b: (1.0, 1.0), ("1", "1"),
-         method="__add__", commutative=True, code=("1.0", "1.0"))
+         method="__add__", commutative=True, code=("1.0", "1.0"),
+         sympy=lambda sp, num, a, b: a + b)
 SUB = Op("sub", "-", 2, operator.sub, lambda out, a, b: (1.0, -1.0), ("1", "-1"),
-         method="__sub__", label="a − b", code=("1.0", "-1.0"))
+         method="__sub__", label="a − b", code=("1.0", "-1.0"), sympy=lambda sp, num, a, b: a - b)
 MUL = Op("mul", "*", 2, operator.mul, lambda out, a, b: (b, a), ("{b}", "{a}"),
-         method="__mul__", commutative=True, code=("{b}", "{a}"))
+         method="__mul__", commutative=True, code=("{b}", "{a}"), sympy=lambda sp, num, a, b: a * b)
 DIV = Op("div", "/", 2, _div_fwd, lambda out, a, b: (_over(1.0, b), _over(-out, b)), ("1/{b}", "-{a}/{b}²"),
          method="__truediv__", label="a / b", refuse=(_DIV_ZERO,), code=("(1.0 / {b})", "(-{o} / {b})"),
-         np_forward=lambda np, a, b: a / b)
+         np_forward=lambda np, a, b: a / b, sympy=lambda sp, num, a, b: a / b)
 POW = Op("pow", "**", 2, _pow_fwd, _pow_locals, ("{b}·{a}^({b}-1)", "{o}·log({A})"),
          method="__pow__", label="a ** b", refuse=(_POW_ZERO, _POW_NEGATIVE), overflow=_POW_OVERFLOW,
-         np_forward=_np_pow, np_local=_np_pow_locals, stops=True)
-NEG = Op("neg", "neg", 1, operator.neg, lambda out, x: (-1.0,), ("-1",), method="__neg__", code=("-1.0",))
+         np_forward=_np_pow, np_local=_np_pow_locals, stops=True, sympy=lambda sp, num, a, b: a ** b)
+NEG = Op("neg", "neg", 1, operator.neg, lambda out, x: (-1.0,), ("-1",), method="__neg__", code=("-1.0",),
+         sympy=lambda sp, num, a: -a)
 EXP = Op("exp", "exp", 1, _exp_fwd, lambda out, x: (out,), ("exp({A})",),
-         overflow=_EXP_OVERFLOW, code=("{o}",), np_forward=lambda np, x: np.exp(x))
+         overflow=_EXP_OVERFLOW, code=("{o}",), np_forward=lambda np, x: np.exp(x),
+         sympy=lambda sp, num, a: sp.exp(a))
 LOG = Op("log", "log", 1, _log_fwd, lambda out, x: (1.0 / x,), ("1/{a}",),
-         refuse=(_LOG_DOMAIN,), code=("(1.0 / {a})",), np_forward=lambda np, x: np.log(x))
+         refuse=(_LOG_DOMAIN,), code=("(1.0 / {a})",), np_forward=lambda np, x: np.log(x),
+         sympy=lambda sp, num, a: sp.log(a))
 SQRT = Op("sqrt", "sqrt", 1, _sqrt_fwd, lambda out, x: (_singular_div(0.5, out),), ("1/(2·sqrt({A}))",),
-          refuse=(_SQRT_DOMAIN,), np_forward=lambda np, x: np.sqrt(x))
+          refuse=(_SQRT_DOMAIN,), np_forward=lambda np, x: np.sqrt(x), sympy=lambda sp, num, a: sp.sqrt(a))
 TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), ("1 - tanh({A})²",),
-          code=("(1.0 - {o} * {o})",), np_forward=lambda np, x: np.tanh(x))
+          code=("(1.0 - {o} * {o})",), np_forward=lambda np, x: np.tanh(x), sympy=lambda sp, num, a: sp.tanh(a))
 SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid_fwd, lambda out, x: (out * (1.0 - out),),
-             ("sigmoid({A})·(1 - sigmoid({A}))",), code=("({o} * (1.0 - {o}))",), np_forward=_np_sigmoid)
+             ("sigmoid({A})·(1 - sigmoid({A}))",), code=("({o} * (1.0 - {o}))",), np_forward=_np_sigmoid,
+             sympy=lambda sp, num, a: 1 / (1 + sp.exp(-a)))
 RELU = Op("relu", "relu", 1, _relu_fwd, _relu_local, ("1 if {a} > 0 else 0",),
           code=("(STOP if {a} <= 0 else 1.0)",), np_forward=lambda np, x: np.where(x <= 0, 0.0, x),
-          np_local=lambda np, out, x: (_Masked(np, x <= 0, 1.0),), stops=True)
+          np_local=lambda np, out, x: (_Masked(np, x <= 0, 1.0),), stops=True,
+          sympy=lambda sp, num, a: sp.Piecewise((0, a <= 0), (a, True)))
 SOFTPLUS = Op("softplus", "softplus", 1, _softplus_fwd, lambda out, x: (_sigmoid(x),), ("sigmoid({A})",),
               code=("SIGMOID({a})",),  # SIGMOID: the sigmoid row's forward (autograd.tapegen.INLINE_NAMES)
               np_forward=lambda np, x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
-              np_local=lambda np, out, x: (_np_sigmoid(np, x),))
+              np_local=lambda np, out, x: (_np_sigmoid(np, x),), sympy=lambda sp, num, a: sp.log(1 + sp.exp(a)))
 SIN = Op("sin", "sin", 1, _sin_fwd, lambda out, x: (_cos(x),), ("cos({A})",), refuse=(_SIN_DOMAIN,),
-         np_forward=lambda np, x: np.sin(x), np_local=lambda np, out, x: (np.cos(x),))
+         np_forward=lambda np, x: np.sin(x), np_local=lambda np, out, x: (np.cos(x),),
+         sympy=lambda sp, num, a: sp.sin(a))
 COS = Op("cos", "cos", 1, _cos_fwd, lambda out, x: (-_sin(x),), ("-sin({A})",), refuse=(_COS_DOMAIN,),
-         np_forward=lambda np, x: np.cos(x), np_local=lambda np, out, x: (-np.sin(x),))
+         np_forward=lambda np, x: np.cos(x), np_local=lambda np, out, x: (-np.sin(x),),
+         sympy=lambda sp, num, a: sp.cos(a))
 ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),), ("sign({A})",),
-         np_local=lambda np, out, x: (np.where(x > 0, 1.0, np.where(x < 0, -1.0, 0.0)),))
+         np_local=lambda np, out, x: (np.where(x > 0, 1.0, np.where(x < 0, -1.0, 0.0)),),
+         sympy=lambda sp, num, a: sp.Abs(a))
 ATAN = Op("atan", "atan", 1, math.atan, lambda out, x: (1.0 / (1.0 + x * x),), ("1/(1 + {a}²)",),
-          code=("(1.0 / (1.0 + {a} * {a}))",), np_forward=lambda np, x: np.arctan(x))
+          code=("(1.0 / (1.0 + {a} * {a}))",), np_forward=lambda np, x: np.arctan(x),
+          sympy=lambda sp, num, a: sp.atan(a))
 ERF = Op("erf", "erf", 1, math.erf, lambda out, x: (_TWO_OVER_SQRT_PI * _exp(-(x * x)),), ("2/√π·exp(-{a}²)",),
-         np_forward=_np_erf, np_local=lambda np, out, x: (_TWO_OVER_SQRT_PI * np.exp(-(x * x)),))
+         np_forward=_np_erf, np_local=lambda np, out, x: (_TWO_OVER_SQRT_PI * np.exp(-(x * x)),),
+         sympy=lambda sp, num, a: sp.erf(a))
 GELU = Op("gelu", "gelu", 1, _gelu_fwd, _gelu_local, ("Φ({A}) + {a}·φ({A})",),
-          np_forward=lambda np, x: 0.5 * x * (1.0 + _np_erf(np, x * _SQRT1_2)), np_local=_np_gelu_local)
+          np_forward=lambda np, x: 0.5 * x * (1.0 + _np_erf(np, x * _SQRT1_2)), np_local=_np_gelu_local,
+          sympy=lambda sp, num, a: a / 2 * (1 + sp.erf(a / sp.sqrt(2))))
 SILU = Op("silu", "silu", 1, _silu_fwd, _silu_local, ("sigmoid({A})·(1 + {a}·(1 - sigmoid({A})))",),
-          np_forward=lambda np, x: x * _np_sigmoid(np, x), np_local=_np_silu_local)
+          np_forward=lambda np, x: x * _np_sigmoid(np, x), np_local=_np_silu_local,
+          sympy=lambda sp, num, a: a / (1 + sp.exp(-a)))
 
 #: A leaf made from a plain number inside an expression (the ``2`` in ``x * 2``).
 CONSTANT = Op("constant", "const", 0, float, lambda out: ())
@@ -403,6 +417,7 @@ def pow_const(n: float) -> Op:
         np_forward=lambda np, x: np.power(x, n),
         np_local=lambda np, out, x: (_Masked(np, True, 0.0) if n == 0 else n * np.power(x, n - 1),),
         stops=n == 0,
+        sympy=lambda sp, num, a: a ** num(n),
     )
 
 
@@ -423,6 +438,7 @@ def leaky_relu_op(slope: float) -> Op:
         label=f"leaky_relu({_short(slope)})",
         np_forward=lambda np, x: np.where(x > 0, x, slope * x),
         np_local=lambda np, out, x: (np.where(x > 0, 1.0, slope),),
+        sympy=lambda sp, num, a: sp.Piecewise((num(slope) * a, a <= 0), (a, True)),
     )
 
 

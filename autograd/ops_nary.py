@@ -92,9 +92,10 @@ def _logsumexp_locals(out: Any, *xs: Any) -> Tuple[Any, ...]:
 
 #: ``code`` of an n-ary row is its one expression for every input.
 SUM = Op("sum", "sum", VARIADIC, _sum_fwd, lambda out, *xs: (1.0,) * len(xs), ("1",),
-         label="Σ", commutative=True, code=("1.0",))
+         label="Σ", commutative=True, code=("1.0",), sympy=lambda sp, num, *xs: sp.Add(*xs))
 LOGSUMEXP = Op("logsumexp", "logsumexp", VARIADIC, _logsumexp_fwd, _logsumexp_locals, ("softmax_{j}",),
-               commutative=True, np_forward=_np_logsumexp, np_local=_np_softmax)
+               commutative=True, np_forward=_np_logsumexp, np_local=_np_softmax,
+               sympy=lambda sp, num, *xs: sp.log(sp.Add(*[sp.exp(x) for x in xs])))
 
 
 @lru_cache(maxsize=4096)
@@ -128,7 +129,8 @@ def softmax_op(i: int) -> Op:
         return tuple([out * (1.0 - out) if j == i else -out * s[j] for j in range(len(xs))])
 
     return Op("softmax", "softmax", VARIADIC, forward, local, ("{o}·(1 - {o})", "-{o}·softmax_{j}"), i,
-              label="softmax", np_forward=np_forward, np_local=np_local)
+              label="softmax", np_forward=np_forward, np_local=np_local,
+              sympy=lambda sp, num, *xs: sp.exp(xs[i]) / sp.Add(*[sp.exp(x) for x in xs]))
 
 
 

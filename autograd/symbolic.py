@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict
 
+from . import ops
 from .engine import topological_order
 from .steps import node_names
 from .value import Value
@@ -44,34 +45,18 @@ def _param(sp: Any, p: Any) -> Any:
     return _number(sp, float(p))
 
 
-#: The SymPy formula of each op of :mod:`autograd.ops`, by op name: ``rule(sympy, op, *args)``.
-#: (The derivatives are SymPy's own; the conventions at kinks are PyTorch's, as ``backward()``:
-#: relu'(0) = 0, leaky_relu'(0) = slope, |x|'(0) = sign(0) = 0.)
+def _from_row(sp: Any, op: Any, *args: Any) -> Any:
+    return op.sympy(sp, lambda x: _param(sp, x), *args)
+
+
+#: The ops that have a SymPy formula (the row's ``sympy`` in :mod:`autograd.ops`), by op name:
+#: ``rule(sympy, op, *args)``. (The derivatives are SymPy's own; the conventions at kinks are
+#: PyTorch's, as ``backward()``: relu'(0) = 0, leaky_relu'(0) = slope, |x|'(0) = sign(0) = 0.)
 SYMPY_RULES: Dict[str, Callable[..., Any]] = {
-    "add": lambda sp, op, a, b: a + b,
-    "sub": lambda sp, op, a, b: a - b,
-    "mul": lambda sp, op, a, b: a * b,
-    "div": lambda sp, op, a, b: a / b,
-    "pow": lambda sp, op, a, b=None: a ** (_param(sp, op.param) if b is None else b),
-    "neg": lambda sp, op, a: -a,
-    "exp": lambda sp, op, a: sp.exp(a),
-    "log": lambda sp, op, a: sp.log(a),
-    "sqrt": lambda sp, op, a: sp.sqrt(a),
-    "tanh": lambda sp, op, a: sp.tanh(a),
-    "sigmoid": lambda sp, op, a: 1 / (1 + sp.exp(-a)),
-    "relu": lambda sp, op, a: sp.Piecewise((0, a <= 0), (a, True)),
-    "leaky_relu": lambda sp, op, a: sp.Piecewise((_param(sp, op.param) * a, a <= 0), (a, True)),
-    "softplus": lambda sp, op, a: sp.log(1 + sp.exp(a)),
-    "sin": lambda sp, op, a: sp.sin(a),
-    "cos": lambda sp, op, a: sp.cos(a),
-    "abs": lambda sp, op, a: sp.Abs(a),
-    "atan": lambda sp, op, a: sp.atan(a),
-    "erf": lambda sp, op, a: sp.erf(a),
-    "gelu": lambda sp, op, a: a / 2 * (1 + sp.erf(a / sp.sqrt(2))),
-    "silu": lambda sp, op, a: a / (1 + sp.exp(-a)),
-    "sum": lambda sp, op, *xs: sp.Add(*xs),
-    "logsumexp": lambda sp, op, *xs: sp.log(sp.Add(*[sp.exp(x) for x in xs])),
-    "softmax": lambda sp, op, *xs: sp.exp(xs[op.param]) / sp.Add(*[sp.exp(x) for x in xs]),
+    row.name: _from_row
+    for row in (*ops.OPS.values(), *(family.make(family.example) for family in ops.FAMILIES.values()),
+                ops.softmax_op(0))
+    if row.sympy is not None
 }
 
 
@@ -109,12 +94,11 @@ def to_sympy(value: Value) -> Any:
             expr[node] = sp.Symbol(names[node], real=True)
         else:
             op = node._fn
-            rule = SYMPY_RULES.get(op.name)
-            if rule is None:
+            if op.sympy is None:
                 raise NotImplementedError(
-                    f"to_sympy(): the op {op.name!r} has no SymPy formula; add one to SYMPY_RULES in "
-                    f"autograd/symbolic.py")
-            expr[node] = rule(sp, op, *[expr[p] for p in node.parents])
+                    f"to_sympy(): the op {op.name!r} has no SymPy formula; add one to its row (sympy=) in "
+                    f"autograd/ops.py")
+            expr[node] = _from_row(sp, op, *[expr[p] for p in node.parents])
     return expr[value]
 
 

@@ -12,7 +12,7 @@ from .errors import check_flag, check_real, check_seed
 from .mode import current
 from .views import find_view
 
-__all__ = ["Value"]
+__all__ = ["Value", "as_float"]
 
 Number = Union[int, float]
 Operand = Union["Value", Number]
@@ -443,3 +443,17 @@ for _name, _fn in _ARITHMETIC.items():
 
 for _name in ("lt", "le", "gt", "ge"):
     setattr(Value, f"__{_name}__", _comparison(getattr(operator, _name)))
+
+
+def as_float(x: Any) -> Any:
+    """The number ``x`` stands for, as a float: a Value's ``data``, a plain number
+    converted; a list or tuple of them as a list, element by element (nested too).
+
+    >>> as_float(Value(2.0)), as_float(3), as_float([Value(1.0), (2, Value(0.5))])
+    (2.0, 3.0, [1.0, [2.0, 0.5]])
+    """
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, (list, tuple)):
+        return [as_float(v) for v in x]
+    return float(x)

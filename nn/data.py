@@ -18,19 +18,11 @@ import math
 import random
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
+from .init import Seed, rng_from
+
 __all__ = ["xor", "moons", "circles", "spiral", "house_prices", "split", "standardize", "HOUSE_FEATURES"]
 
 Rows = List[List[float]]
-Seed = Union[None, int, random.Random]
-
-
-def _rng(seed: Seed, who: str = "") -> random.Random:
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        return random.Random(seed)
-    where = f"{who}() " if who else ""
-    raise TypeError(f"{where}seed must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")
 
 
 def _check_n(who: str, n: Any, least: int = 1, name: str = "n") -> int:
@@ -84,7 +76,7 @@ def xor(n: int = 4, noise: float = 0.0, seed: Seed = 0, labels: Sequence[Any] = 
     corners = [([0.0, 0.0], neg), ([0.0, 1.0], pos), ([1.0, 0.0], pos), ([1.0, 1.0], neg)]
     X = [list(corners[i % 4][0]) for i in range(n)]
     y = [corners[i % 4][1] for i in range(n)]
-    return _finish(X, y, noise, _rng(seed, "xor"), shuffle=False)
+    return _finish(X, y, noise, rng_from(seed, "xor"), shuffle=False)
 
 
 def moons(n: int = 100, noise: float = 0.1, seed: Seed = 0, labels: Sequence[Any] = (0, 1),
@@ -106,7 +98,7 @@ def moons(n: int = 100, noise: float = 0.1, seed: Seed = 0, labels: Sequence[Any
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
     X += [[1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5] for t in _linspace(0.0, math.pi, n_in)]
     y = [neg] * n_out + [pos] * n_in
-    return _finish(X, y, noise, _rng(seed, "moons"), shuffle)
+    return _finish(X, y, noise, rng_from(seed, "moons"), shuffle)
 
 
 def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed = 0,
@@ -127,7 +119,7 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed =
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_out, endpoint=False)]
     X += [[factor * math.cos(t), factor * math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_in, endpoint=False)]
     y = [neg] * n_out + [pos] * n_in
-    return _finish(X, y, noise, _rng(seed, "circles"), shuffle)
+    return _finish(X, y, noise, rng_from(seed, "circles"), shuffle)
 
 
 def spiral(n: int = 150, classes: int = 3, noise: float = 0.2, seed: Seed = 0,
@@ -146,7 +138,7 @@ def spiral(n: int = 150, classes: int = 3, noise: float = 0.2, seed: Seed = 0,
     noise = _check_noise("spiral", noise)
     if isinstance(classes, bool) or not isinstance(classes, int) or not 2 <= classes <= n:
         raise ValueError(f"spiral() classes must be an int from 2 to n ({n}), got {classes!r}")
-    rng = _rng(seed, "spiral")
+    rng = rng_from(seed, "spiral")
     X: Rows = []
     y: List[int] = []
     for k in range(classes):
@@ -185,7 +177,7 @@ def house_prices(n: int = 200, noise: float = 0.2, seed: Seed = 0, standardize: 
     [192.0, 6.0, 21.0]
     """
     n, noise = _check_n("house_prices", n, 2), _check_noise("house_prices", noise)
-    rng = _rng(seed, "house_prices")
+    rng = rng_from(seed, "house_prices")
     X: Rows = []
     y: List[float] = []
     for _ in range(n):
@@ -283,6 +275,6 @@ def split(X: Sequence[Any], y: Sequence[Any], test_size: Union[float, int] = 0.2
         raise ValueError(f"split() test_size {test_size!r} leaves {n_test} of {n} rows for testing; need 1 to {n - 1}")
     order = list(range(n))
     if shuffle:
-        _rng(seed, "split").shuffle(order)
+        rng_from(seed, "split").shuffle(order)
     test, train = order[:n_test], order[n_test:]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]

@@ -40,7 +40,7 @@ from __future__ import annotations
 import numbers
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
-from autograd import Value
+from autograd import Value, as_float
 
 from . import losses as _losses
 from .module import Module
@@ -59,15 +59,6 @@ BATCHED_LOSSES = {name: _losses.lookup(name).name for name in _losses.LOSSES  # 
                   if "batched" in _losses.lookup(name).engines}  # type: ignore[union-attr]
 
 Step = Tuple[float, List[Any]]
-
-
-def _data(out: Any) -> Any:
-    """An output as floats (a Value's data, a list of them as a list)."""
-    if isinstance(out, Value):
-        return out.data
-    if isinstance(out, (list, tuple)):
-        return [_data(o) for o in out]
-    return float(out)
 
 
 def _numpy_available() -> bool:
@@ -163,7 +154,7 @@ def train_step(model: Module, X: Sequence[Any], y: Sequence[Any], loss: Callable
         total = total + _losses.l2(params, l2)
     total.backward()
     optimizer.step()
-    return total.data, [_data(o) for o in outputs]
+    return total.data, [as_float(o) for o in outputs]
 
 
 class PlainEngine:
@@ -195,11 +186,11 @@ class TapeEngine:
         loss = self.tape.forward()
         _zero(self.optimizer, self.params)
         self.tape.backward()
-        outputs = [self._data(o) for o in self.outputs]
+        outputs = [self.as_float(o) for o in self.outputs]
         self.optimizer.step()
         return loss, outputs
 
-    def _data(self, out: Any) -> Any:
+    def as_float(self, out: Any) -> Any:
         if isinstance(out, (list, tuple)):
             return [self.tape.value(o) for o in out]
         return self.tape.value(out)

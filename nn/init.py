@@ -93,10 +93,13 @@ def constant(c: float) -> Init:
     return Init("constant", c)
 
 
-def rng_from(seed: Seed) -> Any:
-    """The source of random numbers: the global ``random`` module for None
-    (micrograd's behaviour), a new ``random.Random(seed)`` for an int, or the
-    given ``random.Random`` itself (shared, so its state advances).
+def rng_from(seed: Seed, who: str = "") -> Any:
+    """The source of random numbers for a ``seed`` argument, the one rule every
+    ``seed`` in :mod:`nn` follows (weights, data sets, ``fit``'s shuffling): a new
+    ``random.Random(seed)`` for an int (the same int, the same numbers); the
+    given ``random.Random`` itself (shared, so its state advances); and for None
+    the global ``random`` module, so ``random.seed(...)`` decides (micrograd's
+    behaviour: ``random.seed(1337); MLP(2, [16, 16, 1])`` has its weights).
 
     >>> import random
     >>> rng_from(None) is random, rng_from(7).random() == random.Random(7).random()
@@ -108,4 +111,5 @@ def rng_from(seed: Seed) -> Any:
         return seed
     if isinstance(seed, int) and not isinstance(seed, bool):
         return random.Random(seed)
-    raise TypeError(f"seed must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")
+    where = f"{who}() " if who else ""  # the function whose seed argument this is, for the message
+    raise TypeError(f"{where}seed must be None, an int or a random.Random, got {type(seed).__name__}: {seed!r}")

@@ -22,7 +22,7 @@ import stat
 import tempfile
 from typing import Any, Dict, Optional, Union
 
-__all__ = ["FORMAT", "VERSION", "MAX_BYTES", "ModelFileError", "save", "read", "check_matches"]
+__all__ = ["FORMAT", "VERSION", "MAX_BYTES", "ModelFileError", "PathLike", "save", "read", "check_matches"]
 
 #: The ``"format"`` field of every model file.
 FORMAT = "chainrule.nn"
@@ -31,6 +31,7 @@ VERSION = 1
 #: The largest model file :func:`read` accepts (a million weights take about 40 MB).
 MAX_BYTES = 512 * 1024 * 1024
 
+#: A file name: a str or an ``os.PathLike`` (``pathlib.Path``); the one spelling every saver and loader uses.
 PathLike = Union[str, "os.PathLike[str]"]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Type, TypeVar, Union
 
 from autograd import Value
 
@@ -26,6 +26,7 @@ __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS"]
 ACTIVATIONS = activations.NAMES
 
 _sum: Callable[..., Any] = sum  # the builtin; typed loosely because Value's operators are attached at runtime
+U = TypeVar("U", bound="_Unit")
 Inputs = Union[Sequence[Union[float, Value]], float, Value]
 
 
@@ -90,7 +91,20 @@ def _inputs(who: str, nin: int, x: Any) -> List[Any]:
 
 # --- the modules ---------------------------------------------------------------------------
 
-class Neuron(Module):
+class _Unit(Module):
+    """What Neuron, Layer and MLP share: a graph of the same shape for every input
+    (so ``fit`` may trace it), and being rebuilt from a saved config."""
+
+    fixed_graph = True
+
+    @classmethod
+    def from_config(cls: Type[U], config: Dict[str, Any]) -> U:
+        build: Any = cls  # each subclass takes its config's keywords and init
+        unit: U = build(**config, init=constant(0.0))
+        return unit
+
+
+class Neuron(_Unit):
     """``activation(w . x + b)``: ``nin`` weights and a bias, all Values.
 
     ``activation`` is one of ``relu`` (the default, as micrograd), ``tanh``,
@@ -113,8 +127,6 @@ class Neuron(Module):
     #: The name of this neuron's unit (``Z1``, ``D0``; see :mod:`nn.naming`): its output Value is
     #: labelled with it, and its weighted sum ``net_<unit>`` when the activation is not linear.
     unit: str
-
-    fixed_graph = True  # the same graph shape for every input: fit may trace it
 
     def __init__(
         self,
@@ -165,15 +177,11 @@ class Neuron(Module):
         sizes = _config_sizes(config, ["nin"])
         return None if sizes is None else sizes[0] + 1
 
-    @classmethod
-    def from_config(cls, config: Dict[str, Any]) -> Neuron:
-        return cls(**config, init=constant(0.0))
-
     def __repr__(self) -> str:
         return f"{activations.TABLE[self.activation].display}Neuron({self.nin})"
 
 
-class Layer(Module):
+class Layer(_Unit):
     """``nout`` neurons that all see the same ``nin`` inputs.
 
     Calling a layer returns a list of its outputs, or a single Value when it
@@ -186,8 +194,6 @@ class Layer(Module):
     >>> layer
     Layer(2, 3, activation='relu')
     """
-
-    fixed_graph = True  # the same graph shape for every input: fit may trace it
 
     def __init__(
         self,
@@ -238,15 +244,11 @@ class Layer(Module):
         sizes = _config_sizes(config, ["nin", "nout"])
         return None if sizes is None else (sizes[0] + 1) * sizes[1]
 
-    @classmethod
-    def from_config(cls, config: Dict[str, Any]) -> Layer:
-        return cls(**config, init=constant(0.0))
-
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
 
 
-class MLP(Module):
+class MLP(_Unit):
     """A multi-layer perceptron: layers of sizes ``nouts`` after ``nin`` inputs.
 
     ``activation`` is one name for every hidden layer (the last layer is then
@@ -270,8 +272,6 @@ class MLP(Module):
     ...
     ValueError: MLP expects 2 inputs, got 3
     """
-
-    fixed_graph = True  # the same graph shape for every input: fit may trace it
 
     def __init__(
         self,
@@ -349,10 +349,6 @@ class MLP(Module):
         sizes = _config_sizes({"nin": config.get("nin"), **{str(i): n for i, n in enumerate(nouts)}},
                               ["nin", *(str(i) for i in range(len(nouts)))])
         return None if sizes is None else sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
-
-    @classmethod
-    def from_config(cls, config: Dict[str, Any]) -> MLP:
-        return cls(**config, init=constant(0.0))
 
     def summary(self) -> str:
         """A table of the layers, their activations and parameter counts.

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 import types
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 
 from autograd import Value
 
 from . import io as _io
+from .io import PathLike
 
 __all__ = ["Module"]
 
-PathLike = Union[str, "os.PathLike[str]"]
 M = TypeVar("M", bound="Module")
 
 #: Every Module subclass by class name, so a file can say which class to build.

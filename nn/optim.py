@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Iterable, List, Optional, Tuple
 
-from autograd import Value
+from autograd import Value, as_float
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW",
@@ -77,7 +77,7 @@ class Optimizer:
         grads = []
         for p in self.params:
             g = p.grad
-            grads.append(g.data if isinstance(g, Value) else float(g))
+            grads.append(as_float(g))
         return grads
 
     def __repr__(self) -> str:

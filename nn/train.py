@@ -22,13 +22,13 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from autograd import Value, no_grad
+from autograd import Value, as_float, no_grad
 from autograd.mode import collector_paused
 from autograd.views import find_view
 
 from . import losses as _losses
 from ._validate import check_data, check_labels, check_model, check_rows, scheduled_lr
-from .engines import _data, choose_engine, make_engine, train_step
+from .engines import choose_engine, make_engine, train_step
 from .module import Module
 from .optim import SGD, Optimizer, Schedule
 
@@ -163,7 +163,7 @@ def predict(model: Callable[[Any], Any], X: Sequence[Any]) -> List[Any]:
     check_data("predict", X)
     check_rows("X", model, X, "predict")
     with no_grad():
-        return [_data(model(x)) for x in X]
+        return [as_float(model(x)) for x in X]
 
 
 def accuracy(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any],
@@ -220,7 +220,7 @@ def _evaluate(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any], f
         value = fn(outputs, list(y)).data
     acc = None
     if want_accuracy:
-        acc = sum(_correct(_data(o), target, threshold) for o, target in zip(outputs, y)) / len(y)
+        acc = sum(_correct(as_float(o), target, threshold) for o, target in zip(outputs, y)) / len(y)
     return {"loss": value, "accuracy": acc}
 
 
@@ -303,7 +303,8 @@ def fit(
       by default ``SGD(model.parameters(), lr=lr or 0.1)``.
     - ``batch_size``: None (full batch), 1 (per sample) or k (mini-batches).
     - ``shuffle``, ``seed``: with batches, the rows are shuffled every epoch
-      by ``random.Random(seed)`` (the default seed 0 is reproducible).
+      by ``random.Random(seed)`` (the default seed 0 is reproducible; None draws
+      from the global ``random`` module, see :func:`nn.init.rng_from`).
       Full-batch steps do not shuffle: the mean is the same.
     - ``l2``: add ``l2 * sum(p^2)`` over the model's parameters to the loss.
     - ``schedule``: a :class:`~nn.optim.Schedule` on the optimizer, or a
@@ -359,7 +360,7 @@ def fit(
     if "accuracy" in wanted:
         with contextlib.suppress(AttributeError):  # accuracy(model, X, y) then judges outputs the same way
             setattr(model, "decision_threshold", threshold)  # noqa: B010
-    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+    rng = rng_from(seed, "fit")
     n = len(X)
     size = n if batch_size is None else min(batch_size, n)
 

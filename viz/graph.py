@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, Iterable, List, Optional, Set
 
-from autograd import Value, topological_order
+from autograd import Value, as_float, topological_order
 from autograd.ops import VARIADIC
 
 from ._render import PALETTE, Graph, check_bool, check_digits, clip, fmt, html_text, largest, shade, tooltip_text
@@ -81,7 +81,7 @@ def node_kind(v: Value, params: Optional[Set[Value]] = None) -> str:
 
 
 def _value(x: Any) -> float:
-    return float(x.data if isinstance(x, Value) else x)
+    return as_float(x)
 
 
 def _check(root: Any, rankdir: str, max_nodes: Optional[int], color_by: Optional[str],

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import pathlib
 import re
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional
 
 from autograd import Value, notation
+from nn.io import PathLike
 
 from ._assets import BASE_CSS, STEP_CSS, STEP_KEY, STEP_SCRIPT
 from ._render import check_digits, fmt, svg
@@ -23,7 +23,6 @@ from .steps import LEVELS, NeuronStep, Step, backprop_steps, node_names
 
 __all__ = ["save_backprop_html", "backprop_html", "forward_lines"]
 
-PathLike = Union[str, "os.PathLike[str]"]
 
 
 def forward_lines(root: Value, digits: int = 4) -> List[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from autograd import Value, no_grad, ops
+from autograd import Value, as_float, no_grad, ops
 from nn import naming
 from nn.activations import TABLE as ACTIVATIONS
 
@@ -80,13 +80,13 @@ def weight_names(model: Any) -> Dict[Value, str]:
 def _forward(layers: List[Any], x: Sequence[Any]) -> List[List[float]]:
     """Every neuron's output for the input row ``x``."""
     outs: List[List[float]] = []
-    xs: List[Any] = [float(v.data if isinstance(v, Value) else v) for v in x]
+    xs: List[Any] = as_float(list(x))
     with no_grad():
         for layer in layers:
             ys = []
             for n in layer.neurons:
                 y = n(xs) if callable(n) else _neuron(n, xs)
-                ys.append(float(y.data if isinstance(y, Value) else y))
+                ys.append(as_float(y))
             outs.append(ys)
             xs = ys
     return outs
@@ -164,7 +164,7 @@ def draw_network(
 
     def number(p: Value) -> float:
         v = p.grad if show == "grad" else p.data
-        return float(v.data if isinstance(v, Value) else v)
+        return as_float(v)
 
     params = [p for layer in layers for n in layer.neurons for p in (*n.w, n.b)]
     scale = largest(number(p) for p in params)

@@ -9,17 +9,16 @@ with text kept as text in the SVG.
 from __future__ import annotations
 
 import math
-import os
 import pathlib
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from autograd import Value, no_grad
+from autograd import as_float, no_grad
+from nn.io import PathLike
 
 from ._render import plain_text
 
 __all__ = ["plot_loss", "plot_decision_boundary", "SVGPath"]
 
-PathLike = Union[str, "os.PathLike[str]"]
 
 # Each class gets its own marker shape as well as its own colour, so the classes
 # stay apart for readers who can't tell the colours apart (and in grey print).
@@ -59,7 +58,7 @@ def _series(history: Any) -> Dict[str, List[float]]:
         if values is None:
             continue
         try:
-            out[key] = [float(v.data if isinstance(v, Value) else v) for v in values]
+            out[key] = as_float(list(values))
         except (TypeError, ValueError):
             raise TypeError(f"plot_loss() history: {key} must be a list of numbers, got {values!r}"[:300]) from None
     if not out.get("loss"):
@@ -227,9 +226,9 @@ def _scores(model: Callable[[Any], Any], points: Sequence[Sequence[float]]) -> L
         for p in points:
             y = model(list(p))
             if isinstance(y, (list, tuple)):
-                outs.append([float(v.data if isinstance(v, Value) else v) for v in y])
+                outs.append(as_float(list(y)))
             else:
-                outs.append(float(y.data if isinstance(y, Value) else y))
+                outs.append(as_float(y))
     return outs
 
 

@@ -14,20 +14,19 @@ import csv
 import html
 import json
 import math
-import os
 import pathlib
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple
 
 from autograd import notation
 from autograd.exercises import Exercise, make_exercise
+from nn.io import PathLike
 
 from ._render import PALETTE, svg
 from .graph import _build, _check
 
 __all__ = ["write_worksheets", "worksheet_html", "sheet_exercise", "grade", "grades_csv", "Grade"]
 
-PathLike = Union[str, "os.PathLike[str]"]
 
 #: Written into every grad box of a worksheet's graph.
 BLANK = "________"

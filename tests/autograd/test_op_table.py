@@ -1,8 +1,8 @@
 """Every interpreter of the op table knows every op the table has.
 
 One row in ``autograd/ops.py`` feeds the float pass, the Value pass (any order), the compiled
-tape, the NumPy batched engine, the ``chainrule`` command's parser, the pictures and the
-explanations. These tests walk the table (every fixed op and a typical row of every
+tape, the NumPy batched engine, the ``chainrule`` command's parser, the pictures, the
+explanations and the SymPy translation. These tests walk the table (every fixed op and a typical row of every
 parametrised family) and run each op through each interpreter, so a new row that one of them
 cannot handle fails here, naming the op and the interpreter.
 """
@@ -228,3 +228,15 @@ def test_batched_matches_plain_over_the_op_test_domain(name, op, family):
         want = backprop(apply(op, family, [w * x for w, x in zip(plain_w, p)]))
         pairs += [(f"d{name}/dw{k} at {p}", w.grad, want[pw]) for k, (w, pw) in enumerate(zip(weights, plain_w))]
     assert_all_close(pairs, rel=1e-12)
+
+
+@pytest.mark.parametrize(("name", "op", "family"), CASES, ids=IDS)
+def test_sympy_formula(name, op, family):
+    sympy = pytest.importorskip("sympy")
+    from autograd.symbolic import symbols_of, to_sympy
+
+    xs = [Value(x, label=f"x{k}") for k, x in enumerate(point(name, op))]
+    out = apply(op, family, xs)
+    expr = to_sympy(out)
+    at = {symbol: leaf.data for leaf, symbol in symbols_of(out).items()}
+    assert math.isclose(float(sympy.N(expr.subs(at), 30)), out.data, rel_tol=1e-12, abs_tol=1e-300), name
