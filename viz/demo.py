@@ -108,12 +108,7 @@ DEMOS: Dict[str, Demo] = {
 def _sample_loss(demo: Demo, model: Any, x: Sequence[float], target: Any) -> Value:
     from nn import losses
 
-    out = model(list(x))
-    if callable(demo.loss):
-        loss = demo.loss(out, target)
-    else:
-        fn = {"bce_logits": losses.bce_with_logits, "mse": losses.mse}[demo.loss]
-        loss = fn(out, target)
+    loss = losses.get(demo.loss)(model(list(x)), target)  # a name from the loss table, or a function
     loss.label = "L"
     return loss
 
