@@ -256,6 +256,7 @@ def plot_decision_boundary(
     side are evaluated, without recording graphs.
 
     >>> import os, tempfile
+    >>> from autograd import Value
     >>> model = lambda p: Value(p[0] + p[1] - 1.0)            # the line x1 + x2 = 1
     >>> X, y = [[0, 0], [1, 1], [0, 2], [2, 0]], [0, 1, 1, 1]
     >>> path = plot_decision_boundary(model, X, y, os.path.join(tempfile.mkdtemp(), "b.svg"), resolution=20)
