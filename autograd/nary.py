@@ -90,3 +90,39 @@ def softmax(values: Iterable[Any]) -> List[Value]:
     inputs = _inputs("softmax()", values)
     probabilities = ops.softmax_floats(tuple([v.data for v in inputs]))
     return [_many(op, p, inputs) for op, p in zip(ops.softmax_ops(len(inputs)), probabilities)]
+
+
+# --- the same ops as methods of Value (attached here, so value.py need not import this module) ---
+
+def _sum_method(self: Value, *others: Any) -> Value:
+    """``self + others[0] + ...`` as one node: ``autograd.sum([self, *others])``.
+
+    >>> s = Value(1.0).sum(2, Value(3.5))
+    >>> s.data, s.op, len(s.parents)
+    (6.5, 'sum', 3)
+    """
+    return sum([self, *others])
+
+
+def _logsumexp_method(self: Value, *others: Any) -> Value:
+    """``log(exp(self) + exp(others[0]) + ...)`` as one node, computed stably:
+    ``autograd.logsumexp([self, *others])``.
+
+    >>> round(Value(0.0).logsumexp(0.0).data, 6)
+    0.693147
+    """
+    return logsumexp([self, *others])
+
+
+def _softmax_method(self: Value, *others: Any) -> List[Value]:
+    """``autograd.softmax([self, *others])``: one Value per input.
+
+    >>> [round(v.data, 6) for v in Value(0.0).softmax(0.0)]
+    [0.5, 0.5]
+    """
+    return softmax([self, *others])
+
+
+Value.sum = _sum_method
+Value.logsumexp = _logsumexp_method
+Value.softmax = _softmax_method

@@ -86,8 +86,8 @@ def _logsumexp_locals(out: Any, *xs: Any) -> Tuple[Any, ...]:
     # d logsumexp / d x_j = exp(x_j - out) = softmax_j, computed as softmax (never above 1).
     if _is_number(out):
         return tuple(softmax_floats(xs))
-    from .nary import softmax  # the same derivative as Values, for derivatives of any order
-    return tuple(softmax(xs))
+    # the same derivative as Values, for derivatives of any order (Value.softmax: autograd.nary)
+    return tuple(xs[0].softmax(*xs[1:]))
 
 
 #: ``code`` of an n-ary row is its one expression for every input.
@@ -117,8 +117,7 @@ def softmax_op(i: int) -> Op:
         if _is_number(out):
             s = _softmax_again(xs)
         else:
-            from .nary import softmax  # the same op on Values, for derivatives of any order
-            s = softmax(xs)
+            s = xs[0].softmax(*xs[1:])  # the same op on Values, for derivatives of any order
         return tuple([out * (1.0 - out) if j == i else -out * s[j] for j in range(len(xs))])
 
     def np_forward(np: Any, *xs: Any) -> Any:

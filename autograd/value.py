@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 import operator
-from typing import Any, Callable, Dict, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import engine, ops
 from .engine import MANY, check_forward
@@ -235,28 +235,6 @@ class Value:
 
     __abs__ = abs
 
-    def sum(self, *others: Operand) -> Value:
-        """``self + others[0] + ...`` as one node: ``autograd.sum([self, *others])``.
-
-        >>> s = Value(1.0).sum(2, Value(3.5))
-        >>> s.data, s.op, len(s.parents)
-        (6.5, 'sum', 3)
-        """
-        from .nary import sum as total
-
-        return total([self, *others])
-
-    def logsumexp(self, *others: Operand) -> Value:
-        """``log(exp(self) + exp(others[0]) + ...)`` as one node, computed stably:
-        ``autograd.logsumexp([self, *others])``.
-
-        >>> round(Value(0.0).logsumexp(0.0).data, 6)
-        0.693147
-        """
-        from .nary import logsumexp
-
-        return logsumexp([self, *others])
-
     def atan(self) -> Value:
         """Arctangent, in (-pi/2, pi/2); d/dx = 1/(1 + x^2).
 
@@ -330,6 +308,12 @@ class Value:
         if picture:
             bundle["image/svg+xml"] = picture
         return bundle
+
+    # n-ary ops as methods, attached by autograd.nary (which builds them on this module):
+    # x.sum(y, z), x.logsumexp(y, z) -> Value; x.softmax(y, z) -> [Value, Value, Value].
+    sum: Callable[..., Value]
+    logsumexp: Callable[..., Value]
+    softmax: Callable[..., List[Value]]
 
     # Binary operators and comparisons are attached below the class.
     __add__: Callable[[Value, Operand], Value]

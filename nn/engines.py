@@ -5,9 +5,9 @@
 - ``"tape"``: full-batch training only. Records the whole batch's graph once
   (:func:`autograd.compile`) and replays it every epoch: the same floats as
   ``"plain"``, bit for bit, for losses whose graph depends only on the labels
-  (mse, hinge, bce_logits, your own); for ``cross_entropy`` and ``bce`` the
-  recording keeps choices made from the first step's numbers (the shift before
-  ``exp``, the clamp at -100), so they agree up to rounding.
+  (mse, hinge, bce_logits, cross_entropy, your own); for ``bce`` the recording
+  keeps a choice made from the first step's numbers (the clamp at -100), so it
+  agrees up to rounding.
 - ``"batched"``: traces one sample's loss once (:func:`autograd.compile_batched`)
   and runs it over each whole batch with NumPy (``pip install 'chainrule[fast]'``).
   The same derivatives, summed in another order: equal to ``"plain"`` up to
@@ -25,8 +25,9 @@ a Module of yours that says so):
    cost outweighs its gain). Its losses and weights agree with ``"plain"`` to
    about 1e-15 relative per step (the same sums, added in another order).
 2. ``"tape"`` for full-batch runs of at least :data:`AUTO_TAPE_MIN_EPOCHS` epochs
-   (recording costs about as much as 50 plain steps) with mse, hinge or
-   bce_logits: bit for bit what ``"plain"`` gives.
+   (recording costs about as much as 50 plain steps) with a loss whose record
+   says the tape is exact for it (mse, hinge, bce_logits, cross_entropy): bit for
+   bit what ``"plain"`` gives.
 3. ``"plain"`` otherwise, and always for a model that does not declare
    ``fixed_graph = True``: its ``forward`` might branch on the data, and a traced
    graph would not follow.

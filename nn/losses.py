@@ -394,9 +394,7 @@ BCE_LOGITS = Loss("bce_logits", ("bce_with_logits",), bce_with_logits, "binary_s
                   _bce_logits_term, _probability_label)
 HINGE = Loss("hinge", (), hinge, "binary_score", "hinge()", _hinge_term, _sign_label)
 CROSS_ENTROPY = Loss("cross_entropy", ("ce",), cross_entropy, "multiclass", "cross_entropy()", _ce_term,
-                     lambda t, classes: _class_index("cross_entropy()", t, classes), classes=True,
-                     # the shift before exp is chosen from the first step's numbers in a recording
-                     exact=("plain",))
+                     lambda t, classes: _class_index("cross_entropy()", t, classes), classes=True)
 
 #: Every loss by its name.
 TABLE: Dict[str, Loss] = {loss.name: loss for loss in (MSE, BCE, BCE_LOGITS, HINGE, CROSS_ENTROPY)}
