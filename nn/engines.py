@@ -100,10 +100,9 @@ def choose_engine(engine: str, loss: Any, batch_rows: int, all_rows: int, epochs
                              f"not {loss!r}; use engine='plain' (or loss='bce_logits' with a linear output)")
         if not _numpy_available():
             raise ImportError("fit(engine='batched') needs NumPy: pip install 'chainrule[fast]'")
-    if engine == "tape" and name in ("bce", "binary_cross_entropy"):
-        raise ValueError("fit(engine='tape') replays one recorded graph, and loss='bce' clamps its logs where "
-                         "the output saturates, which changes the graph with the data; use engine='plain', "
-                         "or loss='bce_logits' with a linear output (exact on every engine)")
+    if engine == "tape" and "tape" not in runs:
+        assert record is not None
+        raise ValueError(f"fit(engine='tape') replays one recorded graph, and {record.why_not.get('tape', '')}")
     if engine == "tape" and batch_rows < all_rows:
         raise ValueError("fit(engine='tape') replays one recorded graph, so it needs full-batch training "
                          "(batch_size=None)")

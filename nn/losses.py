@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from autograd import Value, logsumexp
@@ -373,6 +373,8 @@ class Loss:
     classes: bool = False
     engines: Tuple[str, ...] = ("plain", "tape", "batched")
     exact: Tuple[str, ...] = ("plain", "tape")
+    #: Why an engine not in ``engines`` cannot run it (for the error that says so).
+    why_not: Dict[str, str] = field(default_factory=dict)
 
     def sample(self, outputs: Sequence[Any], labels: Sequence[Any]) -> Any:
         """One sample's loss: the sum of its outputs' terms (the scores' term for ``classes``)."""
@@ -388,8 +390,10 @@ def _label_number(who: str) -> Callable[[Any], float]:
 MSE = Loss("mse", (), mse, "regression", "mse()", _mse_term, _label_number("mse()"))
 BCE = Loss("bce", ("binary_cross_entropy",), binary_cross_entropy, "binary_probability", "binary_cross_entropy()",
            _bce_term, _probability_label,
-           # the clamp at -100 is a choice made from the numbers: a recording keeps the first step's
-           engines=("plain", "tape"), exact=("plain",))
+           engines=("plain",), exact=("plain",),
+           why_not={"tape": "loss='bce' clamps its logs where the output saturates, which changes the graph "
+                            "with the data; use engine='plain', or loss='bce_logits' with a linear output "
+                            "(exact on every engine)"})
 BCE_LOGITS = Loss("bce_logits", ("bce_with_logits",), bce_with_logits, "binary_score", "binary_cross_entropy()",
                   _bce_logits_term, _probability_label)
 HINGE = Loss("hinge", (), hinge, "binary_score", "hinge()", _hinge_term, _sign_label)

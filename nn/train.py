@@ -29,6 +29,7 @@ from autograd.views import find_view
 from . import losses as _losses
 from ._validate import check_data, check_labels, check_model, check_rows, scheduled_lr
 from .engines import choose_engine, make_engine, train_step
+from .init import rng_from
 from .module import Module
 from .optim import SGD, Optimizer, Schedule
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import pathlib
 import re
 from typing import Any, Dict, List, Optional

@@ -9,6 +9,7 @@ with text kept as text in the SVG.
 from __future__ import annotations
 
 import math
+import os
 import pathlib
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
