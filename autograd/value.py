@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import engine, ops
 from .engine import MANY, check_forward
-from .errors import check_flag, check_real, check_seed
+from .errors import Node, check_flag, check_real, check_seed
 from .mode import current
 from .views import find_view
 
@@ -29,7 +29,7 @@ def _is_real(x: Any) -> bool:
     return isinstance(x, numbers.Real) and t is not bool
 
 
-class Value:
+class Value(Node):
     """A scalar in a computation graph, with the gradient backward() gives it.
 
     ``data`` is the number, ``grad`` is d(output)/d(this) after

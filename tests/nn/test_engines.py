@@ -131,7 +131,7 @@ def test_engine_errors():
     with pytest.raises(ValueError, match=r"hinge\(\) targets must be \+1 or -1"):
         fit(model, X, [2] * len(y), loss="hinge", engine="batched", progress=False)
     Xs, ys, nouts = CASES["cross_entropy"]()
-    with pytest.raises(ValueError, match="target 3 is not a class index for 3 scores"):
+    with pytest.raises(ValueError, match="targets: 3 is not a class index for 3 scores"):  # the same words as plain
         fit(MLP(2, nouts, seed=0), Xs, [3] * len(ys), loss="cross_entropy", engine="batched", progress=False)
 
 

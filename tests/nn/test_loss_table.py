@@ -86,7 +86,7 @@ def test_the_term_with_labels_as_values_is_the_term_with_numbers(name):
 @pytest.mark.parametrize(("name", "target", "message"), [
     ("hinge", 2, r"hinge\(\) targets must be \+1 or -1 \(0 is read as -1\), got 2.0"),
     ("bce_logits", 1.5, r"binary_cross_entropy\(\) targets must be in \[0, 1\]"),
-    ("cross_entropy", 5, r"cross_entropy\(\) target 5 is not a class index for 3 scores"),
+    ("cross_entropy", 5, r"cross_entropy\(\) targets: 5 is not a class index for 3 scores"),
     ("cross_entropy", 0.5, r"cross_entropy\(\) targets must be class indices \(ints\), got float: 0.5"),
 ])
 @pytest.mark.parametrize("engine", ["plain", "batched"])
