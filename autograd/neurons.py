@@ -23,12 +23,14 @@ own: the last step into each input leaves exactly the ``.grad`` that
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
 
 from . import notation
 from .notation import _factor, _is_number, _Names, _render, _times
-from .steps import Step
 from .value import Value
+
+if TYPE_CHECKING:  # steps.py imports this module (for level="neuron"); Step is only an annotation here
+    from .steps import Step
 
 __all__ = ["NeuronStep", "NeuronInput", "neuron_steps"]
 
