@@ -248,3 +248,19 @@ def derivative_by_backward(f: Callable[..., Any], point: Point, path: Sequence[i
         if out != 0.0:  # an input the output depends on has a Value gradient, even if it is a constant
             assert isinstance(out, Value), f"x.grad after backward(create_graph=True) is a {type(out).__name__}"
     return float(out)
+
+
+#: The two ways to take a derivative of any order: composing grad(), or repeated backward(create_graph=True).
+METHODS = {"grad": derivative_by_grad, "backward": derivative_by_backward}
+
+
+def assert_derivatives_match_torch(row: Any, method: str, points: Sequence[Point], paths: Sequence[Sequence[int]]
+                                   ) -> None:
+    """Every derivative of ``row`` along each path (input indices, outermost last) at each point,
+    taken by ``method``, equals PyTorch's."""
+    assert_all_close([
+        (f"d{tuple(path)} {row.name} at {point}", METHODS[method](row.ours, point, path),
+         torch_derivative(row.ref, point, path))
+        for point in points
+        for path in paths
+    ])

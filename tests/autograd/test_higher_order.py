@@ -11,17 +11,15 @@ torch = pytest.importorskip("torch")
 
 from autograd_optable import (  # noqa: E402
     BINARY,
+    METHODS,
     UNARY,
     assert_all_close,
-    derivative_by_backward,
-    derivative_by_grad,
+    assert_derivatives_match_torch,
     row_ids,
     torch_derivative,
 )
 
 from autograd import Value, grad  # noqa: E402
-
-METHODS = {"grad": derivative_by_grad, "backward": derivative_by_backward}
 
 #: Partial-derivative paths for two inputs: every one of order 2 and 3, and a few of order 4.
 BINARY_PATHS = [p for k in (2, 3) for p in itertools.product((0, 1), repeat=k)] + [
@@ -33,25 +31,13 @@ BINARY_PATHS = [p for k in (2, 3) for p in itertools.product((0, 1), repeat=k)] 
 @pytest.mark.parametrize("order", [2, 3, 4])
 @pytest.mark.parametrize("row", UNARY, ids=row_ids(UNARY))
 def test_unary_higher_derivatives_match_torch(row, order, method):
-    path = (0,) * order
-    pairs = [
-        (f"d^{order} {row.name} at {point}", METHODS[method](row.ours, point, path),
-         torch_derivative(row.ref, point, path))
-        for point in row.points(12)
-    ]
-    assert_all_close(pairs)
+    assert_derivatives_match_torch(row, method, row.points(12), [(0,) * order])
 
 
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("row", BINARY, ids=row_ids(BINARY))
 def test_binary_mixed_partials_match_torch(row, method):
-    pairs = [
-        (f"d{path} {row.name} at {point}", METHODS[method](row.ours, point, path),
-         torch_derivative(row.ref, point, path))
-        for point in row.points(8)
-        for path in BINARY_PATHS
-    ]
-    assert_all_close(pairs)
+    assert_derivatives_match_torch(row, method, row.points(8), BINARY_PATHS)
 
 
 # Mixed expressions: every op feeds another, inputs are reused, and the exponent is a Value.

@@ -8,20 +8,12 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from autograd_optable import (  # noqa: E402
-    NARY,
-    assert_all_close,
-    derivative_by_backward,
-    derivative_by_grad,
-    row_ids,
-    torch_derivative,
-)
+from autograd_optable import METHODS, NARY, assert_derivatives_match_torch, row_ids  # noqa: E402
 
 import autograd  # noqa: E402
 from autograd import Value, backprop_steps, compile, explain, no_grad  # noqa: E402
 from autograd.steps import local_rule  # noqa: E402
 
-METHODS = {"grad": derivative_by_grad, "backward": derivative_by_backward}
 #: Every partial of order 2 over three inputs, every one of order 3 along two of them, a few of order 4.
 PATHS = (list(itertools.product((0, 1, 2), repeat=2)) + list(itertools.product((0, 2), repeat=3))
          + [(0, 0, 0, 0), (2, 1, 0, 2), (1, 1, 2, 2)])
@@ -30,13 +22,7 @@ PATHS = (list(itertools.product((0, 1, 2), repeat=2)) + list(itertools.product((
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("row", NARY, ids=row_ids(NARY))
 def test_nary_derivatives_up_to_fourth_order_match_torch(row, method):
-    pairs = [
-        (f"d{path} {row.name} at {point}", METHODS[method](row.ours, point, path),
-         torch_derivative(row.ref, point, path))
-        for point in row.points(4)
-        for path in PATHS
-    ]
-    assert_all_close(pairs)
+    assert_derivatives_match_torch(row, method, row.points(4), PATHS)
 
 
 def test_sum_is_one_node_with_every_input_and_adds_left_to_right():
