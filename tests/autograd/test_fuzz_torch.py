@@ -55,6 +55,10 @@ UNARY: Dict[str, Tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "pow0.5": (lambda a: a ** 0.5, lambda a: a ** 0.5),
     "rpow": (lambda a: 2.0 ** a, lambda a: _t(2.0) ** a),
 }
+# Rows that may join the table (each fuzzed once its Value method exists).
+for _name, _torch in (("atan", torch.atan), ("erf", torch.erf), ("gelu", F.gelu), ("silu", F.silu)):
+    if hasattr(Value, _name):
+        UNARY[_name] = (lambda a, _n=_name: getattr(a, _n)(), _torch)
 BINARY: Dict[str, Tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]] = {
     "add": (lambda a, b: a + b, lambda a, b: a + b),
     "sub": (lambda a, b: a - b, lambda a, b: a - b),
