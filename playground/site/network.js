@@ -44,8 +44,13 @@ export function setupNetwork({ py, viz }) {
     drawCurve(reply);
     drawNetwork(reply);
     const list = $("net-warnings");
-    list.replaceChildren(...(reply.warnings.length ? reply.warnings : [{ text: "None: every unit and layer looks healthy." }])
-      .map((w) => { const li = document.createElement("li"); li.textContent = w.text; return li; }));
+    list.replaceChildren(...(reply.warnings.length ? reply.warnings : [{ text: "None: every unit and layer looks healthy.", ok: true }])
+      .map((w) => {
+        const li = document.createElement("li");
+        li.textContent = w.text;
+        if (w.ok) li.className = "healthy";  // no warning mark on "nothing to warn about"
+        return li;
+      }));
     return true;
   }
 

@@ -52,7 +52,7 @@ def test_a_focused_leaf_shows_its_paths_as_explain_says(visit):
     page.press("[data-testid=values]", "Enter")
     page.wait_for_function("document.querySelector(\"[data-testid='grad-y']\")?.dataset.value === '2'")
     assert shown_grad(page, "x") == 4.0
-    root, leaves = evaluate("x*y + x", {"x": 2.0, "y": 3.0})  # the graph the CLI (and the page) builds
+    root, leaves = evaluate("x*y + x", {"x": 2.0, "y": 3.0}, label_width=0)  # the graph the CLI and page build
     root.backward()
     # keyboard only: Tab from the values field reaches the sliders, the step buttons, then the graph's leaves
     page.focus("[data-testid=step-next]")

@@ -142,3 +142,16 @@ def test_the_pages_colours_stay_apart_for_colour_blind_readers():
         assert delta_e(a, b) >= 20
         for deficiency in DEFICIENCIES:
             assert delta_e(a, b, deficiency) >= 20, (a, b, deficiency)
+
+
+def test_the_expression_tab_names_nodes_as_explain_and_the_cli_do():
+    """One name per node in every view: x·w and x·w + b, never the source text x*w."""
+    from autograd import Value, explain
+
+    view = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88")
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(6.88, label="b")
+    y = (x * w + b).tanh()
+    y.backward()
+    assert view["steps"][1]["equation"] == "dL/d(x·w) += dL/d(x·w + b) · ∂(x·w + b)/∂(x·w) = 0.501 · 1.0 = 0.501"
+    assert view["paths"]["w"]["explain"] == explain(y, wrt=w)
+    assert "x*w" not in view["dot"] and ">x·w + b<" in view["dot"]

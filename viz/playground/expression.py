@@ -116,7 +116,9 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
     """
     try:
         given = _values(text, values)
-        out, leaves = evaluate(text, given)
+        # Inner nodes stay unlabelled, so every view names them by their expression
+        # (x·w + b), as explain(), the CLI and the step page do.
+        out, leaves = evaluate(text, given, label_width=0)
         out.backward()
         order = topological_order(out)
         index = {v: i for i, v in enumerate(order)}
