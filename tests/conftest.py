@@ -19,6 +19,16 @@ sys.path.insert(0, os.path.dirname(__file__))  # so that every test can `import 
 
 from a11y import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
+try:  # property tests draw the same examples on every run, so CI and a developer see the same cases;
+    # HYPOTHESIS_PROFILE=explore draws new ones each run (a campaign: with CHAINRULE_FUZZ_EXAMPLES=20000).
+    from hypothesis import settings as _hypothesis
+
+    _hypothesis.register_profile("repeatable", derandomize=True)
+    _hypothesis.register_profile("explore", derandomize=False)
+    _hypothesis.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
+
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
