@@ -88,7 +88,7 @@ def softmax(values: Iterable[Any]) -> List[Value]:
     [-0.059892, -0.162803, 0.222695]
     """
     inputs = _inputs("softmax()", values)
-    probabilities = ops.softmax_floats(tuple([v.data for v in inputs]))
+    probabilities = ops.softmax_outputs(tuple([v.data for v in inputs]))
     return [_many(op, p, inputs) for op, p in zip(ops.softmax_ops(len(inputs)), probabilities)]
 
 

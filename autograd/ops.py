@@ -32,10 +32,10 @@ from typing import Any, Dict, Tuple
 
 from .mode import ieee
 from .oprow import VARIADIC, Family, Op, Refuse, _bind_message
-from .ops_nary import LOGSUMEXP, SUM, softmax_floats, softmax_op, softmax_ops
+from .ops_nary import LOGSUMEXP, SUM, softmax_floats, softmax_op, softmax_ops, softmax_outputs
 
 __all__ = ["Op", "Refuse", "Family", "OPS", "FAMILIES", "CONSTANT", "VARIADIC", "pow_const", "leaky_relu_op",
-           "functions", "SUM", "LOGSUMEXP", "softmax_op", "softmax_ops", "softmax_floats"]
+           "functions", "SUM", "LOGSUMEXP", "softmax_op", "softmax_ops", "softmax_floats", "softmax_outputs"]
 
 # --- helpers that work on a float or on a Value -----------------------------------
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Tuple
 
 from .oprow import VARIADIC, Op
 
-__all__ = ["SUM", "LOGSUMEXP", "softmax_op", "softmax_ops", "softmax_floats"]
+__all__ = ["SUM", "LOGSUMEXP", "softmax_op", "softmax_ops", "softmax_floats", "softmax_outputs"]
 
 
 def _is_number(x: Any) -> bool:
@@ -66,6 +66,20 @@ def softmax_floats(xs: Tuple[float, ...]) -> List[float]:
     exps = [math.exp(x - m) for x in xs]
     total = sum(exps, -0.0)
     return [e / total for e in exps]
+
+
+def softmax_outputs(xs: Tuple[float, ...]) -> List[float]:
+    """softmax's outputs for numbers: :func:`softmax_floats`, except that, as in
+    torch, every output is nan when the largest input is +inf (``inf / inf``).
+    (logsumexp's derivative keeps :func:`softmax_floats`: there torch gives
+    ``exp(x_j - inf)``, 0 for a finite input.)
+
+    >>> softmax_outputs((0.0, 0.0, math.inf))
+    [nan, nan, nan]
+    """
+    if max(xs) == math.inf:
+        return [math.nan] * len(xs)
+    return softmax_floats(xs)
 
 
 #: The last softmax a derivative needed, as (inputs, probabilities): the
@@ -121,7 +135,8 @@ def softmax_op(i: int) -> Op:
         return tuple([out * (1.0 - out) if j == i else -out * s[j] for j in range(len(xs))])
 
     def np_forward(np: Any, *xs: Any) -> Any:
-        return _np_softmax(np, None, *xs)[i]
+        stacked = np.stack(np.broadcast_arrays(*xs))
+        return np.where(stacked.max(axis=0) == np.inf, np.nan, _np_softmax(np, None, *xs)[i])
 
     def np_local(np: Any, out: Any, *xs: Any) -> Tuple[Any, ...]:
         s = _np_softmax(np, None, *xs)

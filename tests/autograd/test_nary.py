@@ -168,3 +168,22 @@ def test_the_step_page_walks_every_edge_of_an_nary_node():
     assert len(steps) == 2 + 2 + 2 + 3  # sum, mul, logsumexp, then softmax's three inputs
     for st in steps:
         assert st.rule and st.parent_name in page
+
+
+def test_softmax_with_an_infinite_input_is_nan_everywhere_as_in_torch():
+    import numpy as np
+
+    for point in ([0.0, 0.0, math.inf], [-0.0, 1.0, math.inf], [math.inf, math.inf, 2.0]):
+        expected = torch.softmax(torch.tensor(point, dtype=torch.float64), 0).tolist()
+        assert all(math.isnan(e) for e in expected)
+        values = [Value(v) for v in point]
+        assert all(math.isnan(s.data) for s in autograd.softmax(values))
+        outs = autograd.softmax(values)
+        batched = autograd.compile_batched(autograd.sum([outs[0], outs[1]]), values)
+        assert np.isnan(batched.forward([point])).all()
+    # logsumexp's derivative at the same point stays torch's exp(x_j - inf): 0 for a finite input
+    x = [Value(0.0), Value(0.0), Value(math.inf)]
+    autograd.logsumexp(x).backward()
+    t = torch.tensor([0.0, 0.0, math.inf], dtype=torch.float64, requires_grad=True)
+    torch.logsumexp(t, 0).backward()
+    assert [v.grad for v in x][:2] == t.grad.tolist()[:2] == [0.0, 0.0]
