@@ -371,3 +371,17 @@ def largest(values: Any, default: float = 0.0) -> float:
         if math.isfinite(v) and (best is None or abs(v) > best):
             best = abs(v)
     return default if best is None else best
+
+
+# The start of every standalone page viz writes, up to <body>: fill in title and css with str.format.
+PAGE_HEAD = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+"""

@@ -28,7 +28,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from autograd import Value
 
 from ._render import GraphvizError, GraphvizNotFound, fmt
-from .expr import FUNCTIONS, ExpressionError, evaluate
+from .expr import FUNCTIONS, ExpressionError, evaluate, parse_pairs
 
 __all__ = ["main", "parse_assignments"]
 
@@ -49,27 +49,16 @@ def parse_assignments(items: Sequence[str]) -> Dict[str, float]:
     ...
     viz.cli.UsageError: --at needs name=value pairs such as x=2, got 'x'
     """
-    values: Dict[str, float] = {}
-    for item in items:
-        for part in item.replace(",", " ").split():
-            name, sep, text = part.partition("=")
-            name = name.strip()
-            if not sep:
-                raise UsageError(f"--at needs name=value pairs such as x=2, got {part!r}")
-            if not name.isidentifier():
-                raise UsageError(f"--at: {name!r} is not a valid variable name")
-            if name in FUNCTIONS:
-                raise UsageError(f"--at: {name!r} is a function name; choose another variable name")
-            if name in values:
-                raise UsageError(f"--at: {name} is given twice")
-            try:
-                value = float(text)
-            except ValueError:
-                raise UsageError(f"--at: the value of {name} must be a number, got {text!r}") from None
-            if not math.isfinite(value):
-                raise UsageError(f"--at: the value of {name} must be finite, got {text!r}")
-            values[name] = value
-    return values
+    messages = {
+        "pair": "--at needs name=value pairs such as x=2, got {raw!r}",
+        "name": "--at: {name!r} is not a valid variable name",
+        "function": "--at: {name!r} is a function name; choose another variable name",
+        "twice": "--at: {name} is given twice",
+        "number": "--at: the value of {name} must be a number, got {raw!r}",
+        "finite": "--at: the value of {name} must be finite, got {raw!r}",
+    }
+    return parse_pairs(" ".join(items), lambda problem, name, raw: UsageError(messages[problem].format(
+        name=name, raw=raw)), unique=True)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -18,7 +18,7 @@ from autograd import Value, notation
 from nn.io import PathLike
 
 from ._assets import BASE_CSS, STEP_CSS, STEP_KEY, STEP_SCRIPT
-from ._render import check_digits, fmt, svg
+from ._render import PAGE_HEAD, check_digits, fmt, svg
 from .graph import _build, _check, _param_set, describe_graph, node_kind
 from .steps import LEVELS, NeuronStep, Step, backprop_steps, node_names
 
@@ -219,17 +219,7 @@ def save_backprop_html(
     return out
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<main id="stepper">
+_PAGE = PAGE_HEAD + """<main id="stepper">
 <h1>{title}</h1>
 <div id="controls" role="group" aria-label="Step through backprop">
 <button id="first" type="button" title="first frame (Home)">&#x00AB; First</button>

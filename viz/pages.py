@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 from ._assets import BASE_CSS
-from ._render import accessible_svg
+from ._render import PAGE_HEAD, accessible_svg
 
 __all__ = ["Figure", "Section", "describe_svg_file", "svg_words", "write_index", "write_viewer"]
 
@@ -126,17 +126,7 @@ a.thumb img { max-width: 100%; max-height: 100%; object-fit: contain; }
 figcaption { margin-top: .35em; }
 """
 
-_INDEX = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<header><h1>{title}</h1>
+_INDEX = PAGE_HEAD + """<header><h1>{title}</h1>
 <p>Each picture opens full size, with zoom. Every demo also has a page that steps through backprop.</p>
 <nav aria-label="Demos"><ul>{toc}</ul></nav></header>
 <main>
@@ -153,17 +143,7 @@ _VIEWER_CSS = """
 #picture svg { display: block; }
 """
 
-_VIEWER = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<main>
+_VIEWER = PAGE_HEAD + """<main>
 <p><a href="{back}">&#x2190; All demos</a></p>
 <h1>{title}</h1>
 <p id="about">{desc}</p>

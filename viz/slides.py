@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Union
 from autograd import Value
 
 from ._assets import BASE_CSS
-from ._render import PALETTE, Graph, check_digits, fmt, html_text
+from ._render import PAGE_HEAD, PALETTE, Graph, check_digits, fmt, html_text
 from .graph import KINDS, _build, _check, _param_set, describe_graph, node_kind
 from .steps import LEVELS, backprop_steps, node_names
 
@@ -202,17 +202,7 @@ section.step img { max-width: 100%; height: auto; background: #ffffff; }
 @media print { h1 { font-size: 1.2em; } section.step img { max-height: 12cm; } }
 """
 
-_HANDOUT = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<main>
+_HANDOUT = PAGE_HEAD + """<main>
 <h1>{title}</h1>
 <p>{about}</p>
 <p>Marks in every picture: the step's edge, op and value in thick solid purple; the value whose grad is

@@ -7,8 +7,9 @@ import math
 from typing import Any, Dict, List, Mapping, Union
 
 from autograd import Value, explain, topological_order
-from autograd.expr import FUNCTIONS, ExpressionError, check_expression, evaluate
+from autograd.expr import ExpressionError, check_expression, evaluate
 
+from ..expr import parse_pairs
 from ..graph import draw_graph
 from ..steps import backprop_steps, node_names
 
@@ -44,21 +45,14 @@ def parse_values(text: str) -> Dict[str, float]:
     ...
     ValueError: values: x must be a number, got 'two'
     """
-    values: Dict[str, float] = {}
-    for part in text.replace(",", " ").split():
-        name, sep, number = part.partition("=")
-        if not sep or not name.isidentifier():
-            raise ValueError(f"values: write name=value pairs such as x=2, got {part!r}")
-        if name in FUNCTIONS:
-            raise ValueError(f"values: {name!r} is a function name; choose another variable name")
-        try:
-            value = float(number)
-        except ValueError:
-            raise ValueError(f"values: {name} must be a number, got {number!r}") from None
-        if not math.isfinite(value):
-            raise ValueError(f"values: {name} must be finite, got {number!r}")
-        values[name] = value
-    return values
+    messages = {
+        "pair": "values: write name=value pairs such as x=2, got {raw!r}",
+        "function": "values: {name!r} is a function name; choose another variable name",
+        "number": "values: {name} must be a number, got {raw!r}",
+        "finite": "values: {name} must be finite, got {raw!r}",
+    }
+    messages["name"] = messages["pair"]
+    return parse_pairs(text, lambda problem, name, raw: ValueError(messages[problem].format(name=name, raw=raw)))
 
 
 def _values(text: str, given: Union[str, Mapping[str, Any]]) -> Dict[str, float]:
