@@ -220,7 +220,9 @@ def _jvp_one(out: Any, seeds: Dict[Value, Any], as_values: bool) -> Tuple[Any, A
 
 # --- jacobian and hessian --------------------------------------------------------------------------
 
-def _check_argnums(name: str, argnums: Optional[ArgNums]) -> None:
+def _check_argnums(name: str, f: Any, argnums: Optional[ArgNums]) -> None:
+    if not callable(f):
+        raise TypeError(f"{name}() needs a function, got {type(f).__name__}: {f!r}")
     if argnums is None or (isinstance(argnums, int) and not isinstance(argnums, bool)):
         return
     if not (isinstance(argnums, (tuple, list)) and argnums
@@ -242,12 +244,13 @@ def _positions(name: str, argnums: Optional[ArgNums], n: int) -> Tuple[Tuple[int
     return tuple(i % n for i in positions), many
 
 
-def _check_args(name: str, args: Tuple[Any, ...]) -> None:
+def _check_args(name: str, args: Tuple[Any, ...], argnums: Optional[ArgNums]) -> Tuple[Tuple[int, ...], bool]:
     if not args:
         raise ValueError(f"{name}() needs at least one argument to differentiate with respect to")
     for i, a in enumerate(args):
         if not isinstance(a, Value) and not _is_real(a):
             raise _type_error(f"{name}() argument {i}", a)
+    return _positions(name, argnums, len(args))
 
 
 def jacobian(f: Callable[..., Any], argnums: Optional[ArgNums] = None) -> Callable[..., Any]:
@@ -265,13 +268,10 @@ def jacobian(f: Callable[..., Any], argnums: Optional[ArgNums] = None) -> Callab
     >>> jacobian(lambda x, y: x * y)(2.0, 5.0), jacobian(lambda x, y: x * y, argnums=1)(2.0, 5.0)
     ([5.0, 2.0], 2.0)
     """
-    if not callable(f):
-        raise TypeError(f"jacobian() needs a function, got {type(f).__name__}: {f!r}")
-    _check_argnums("jacobian", argnums)
+    _check_argnums("jacobian", f, argnums)
 
     def jacobian_of_f(*args: Any) -> Any:
-        _check_args("jacobian", args)
-        positions, many = _positions("jacobian", argnums, len(args))
+        positions, many = _check_args("jacobian", args, argnums)
         columns = []
         for j in positions:  # one forward pass per input: the column dF/dx_j
             direction = tuple(1.0 if i == j else 0.0 for i in range(len(args)))
@@ -300,13 +300,10 @@ def hessian(f: Callable[..., Any], argnums: Optional[ArgNums] = None) -> Callabl
     >>> hessian(lambda x: x ** 4, argnums=0)(2.0)
     48.0
     """
-    if not callable(f):
-        raise TypeError(f"hessian() needs a function, got {type(f).__name__}: {f!r}")
-    _check_argnums("hessian", argnums)
+    _check_argnums("hessian", f, argnums)
 
     def hessian_of_f(*args: Any) -> Any:
-        _check_args("hessian", args)
-        positions, many = _positions("hessian", argnums, len(args))
+        positions, many = _check_args("hessian", args, argnums)
         gradient = grad(f, argnums=positions)  # reverse mode: every first partial at once
         columns = jacobian(gradient, argnums=positions)(*args)  # forward mode over it, a column a pass
         # the rows of that Jacobian: H[i][j] = d(df/dx_i)/dx_j

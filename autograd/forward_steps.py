@@ -24,13 +24,33 @@ from typing import Any, Dict, List, Tuple
 from . import notation
 from .engine import topological_order
 from .forward_explain import _base, _check, _finish, _not_in_graph, _numbers, _Term, _times
+from .steps import _GraphStep
 from .value import Value
 
 __all__ = ["ForwardStep", "forward_steps", "forward_steps_data"]
 
 
+def _accumulated(lhs: str, first: bool, before: float, contribution: float, after: float, final: bool,
+                 digits: int, base: str) -> str:
+    r"""``lhs = after`` on the first contribution, else ``lhs = before ± |contribution| = after``;
+    `` (complete)`` after the last (``final``). Shared by forward steps and neuron steps.
+
+    >>> _accumulated("dy/dx", False, 2.0, -0.5, 1.5, True, 4, "text")
+    'dy/dx = 2.0 − 0.5 = 1.5 (complete)'
+    """
+    if first:
+        text = f"{lhs} = {notation.number(after, digits, base)}"
+    else:
+        sign = ("-" if base == "latex" else notation.MINUS) if contribution < 0 else "+"
+        text = (f"{lhs} = {notation.number(before, digits, base)} {sign} "
+                f"{notation.number(abs(contribution), digits, base)} = {notation.number(after, digits, base)}")
+    if final:
+        text += r" \quad \text{(complete)}" if base == "latex" else " (complete)"
+    return text
+
+
 @dataclass(frozen=True)
-class ForwardStep:
+class ForwardStep(_GraphStep):
     r"""One application of the chain rule in forward mode, along the edge ``parent -> node``.
 
     ``index`` is the position in the forward pass; ``position`` which input of
@@ -55,21 +75,6 @@ class ForwardStep:
     first: bool
     wrt: Value
     graph: notation.GraphNames = field(repr=False, compare=False)
-
-    @property
-    def root(self) -> Value:
-        """The output whose graph this step belongs to."""
-        return self.graph.root
-
-    @property
-    def node_name(self) -> str:
-        """``node``'s name, as every view writes it."""
-        return self.graph.table("text").name(self.node)
-
-    @property
-    def parent_name(self) -> str:
-        """``parent``'s name, as every view writes it."""
-        return self.graph.table("text").name(self.parent)
 
     def symbolic(self, format: str = "text") -> str:
         r"""The rule the step applies: ``dn/dx += ∂n/∂s · ds/dx``.
@@ -110,16 +115,19 @@ class ForwardStep:
         t = self.graph.table(_base(format))
         base = t.format
         lhs = notation.total(t.arg(self.node), t.arg(self.wrt), base)
-        after = notation.number(self.tangent_after, digits, base)
-        if self.first:
-            text = f"{lhs} = {after}"
-        else:
-            sign = ("-" if base == "latex" else notation.MINUS) if self.contribution < 0 else "+"
-            text = (f"{lhs} = {notation.number(self.tangent_before, digits, base)} {sign} "
-                    f"{notation.number(abs(self.contribution), digits, base)} = {after}")
-        if self.final:
-            text += r" \quad \text{(complete)}" if base == "latex" else " (complete)"
+        text = _accumulated(lhs, self.first, self.tangent_before, self.contribution,
+                            self.tangent_after, self.final, digits, base)
         return _finish(text, format)
+
+    @property
+    def node_name(self) -> str:
+        """``node``'s name, as every view writes it."""
+        return self.graph.table("text").name(self.node)
+
+    @property
+    def parent_name(self) -> str:
+        """``parent``'s name, as every view writes it."""
+        return self.graph.table("text").name(self.parent)
 
 
 # --- the steps ----------------------------------------------------------------------------------

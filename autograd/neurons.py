@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
 
 from . import notation
+from .forward_steps import _accumulated
 from .notation import _factor, _is_number, _Names, _render, _times
 from .value import Value
 
@@ -145,15 +146,8 @@ class NeuronStep:
         out = []
         for inp in self.inputs:
             lhs = notation.total(R, table.arg(inp.value), base)
-            after = notation.number(inp.grad_after, digits, base)
-            if inp.grad_before == 0.0:
-                text = f"{lhs} = {after}"
-            else:
-                sign = ("-" if base == "latex" else notation.MINUS) if inp.contribution < 0 else "+"
-                text = (f"{lhs} = {notation.number(inp.grad_before, digits, base)} {sign} "
-                        f"{notation.number(abs(inp.contribution), digits, base)} = {after}")
-            if inp.final:
-                text += r" \quad \text{(complete)}" if base == "latex" else " (complete)"
+            text = _accumulated(lhs, inp.grad_before == 0.0, inp.grad_before, inp.contribution,
+                                inp.grad_after, inp.final, digits, base)
             out.append(notation._finish_plain(text, fmt))
         return out
 

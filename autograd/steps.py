@@ -39,8 +39,19 @@ def fmt(x: Any, digits: int = 4) -> str:
     return format(x, f".{digits}g")
 
 
+class _GraphStep:
+    """What a step of any view shares: ``root``, read from the step's ``graph``."""
+
+    graph: notation.GraphNames
+
+    @property
+    def root(self) -> Value:
+        """The output whose graph this step belongs to (the Value the backward pass starts from)."""
+        return self.graph.root
+
+
 @dataclass(frozen=True)
-class Step:
+class Step(_GraphStep):
     """One application of the chain rule, along the edge ``parent -> node``.
 
     ``index`` is the position in the backward pass (0 for the first edge);
@@ -75,11 +86,6 @@ class Step:
     def op(self) -> str:
         """The name of the op that made ``node`` (``'mul'``, ``'tanh'``, ...)."""
         return self.node.op
-
-    @property
-    def root(self) -> Value:
-        """The Value the backward pass starts from."""
-        return self.graph.root
 
     @property
     def root_name(self) -> str:

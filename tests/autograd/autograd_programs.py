@@ -40,20 +40,19 @@ class Program:
             nodes.append(row.ref(*squashed) if torch_side else row.ours(*squashed))
         return [nodes[i] for i in self.outputs]
 
-    def ours(self, *xs: Any) -> Any:
-        """The scalar function on Values: the sum of the outputs."""
-        outs = self.run(xs, torch_side=False)
+    def _summed(self, xs: Tuple[Any, ...], torch_side: bool) -> Any:
+        outs = self.run(xs, torch_side=torch_side)
         total = outs[0]
         for o in outs[1:]:
             total = total + o
         return total
 
+    def ours(self, *xs: Any) -> Any:
+        """The scalar function on Values: the sum of the outputs."""
+        return self._summed(xs, torch_side=False)
+
     def ref(self, *xs: Any) -> Any:
-        outs = self.run(xs, torch_side=True)
-        total = outs[0]
-        for o in outs[1:]:
-            total = total + o
-        return total
+        return self._summed(xs, torch_side=True)
 
     def ours_vector(self, *xs: Any) -> Tuple[Any, ...]:
         return tuple(self.run(xs, torch_side=False))

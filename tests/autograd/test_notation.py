@@ -148,28 +148,27 @@ def test_bad_format_is_a_clear_error():
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from random_graphs import grow  # noqa: E402
 
 from autograd import explain, topological_order  # noqa: E402
 
 
 @st.composite
 def graphs_with_numbers(draw):
-    leaves = [Value(draw(st.floats(-2, 2)), label=f"x{i}") for i in range(draw(st.integers(1, 3)))]
-    pool = list(leaves)
-    for _ in range(draw(st.integers(1, 12))):
-        a = draw(st.sampled_from(pool))
+    def extend(a, pool):
         kind = draw(st.sampled_from(["tanh", "sin", "mul", "add", "sub", "const_mul", "const_add", "square"]))
         if kind in ("tanh", "sin"):
-            pool.append(getattr(a, kind)())
-        elif kind == "square":
-            pool.append(a ** 2)
-        elif kind == "const_mul":
-            pool.append(draw(st.sampled_from([0.5, 2.0, -3.0])) * a)
-        elif kind == "const_add":
-            pool.append(a - draw(st.sampled_from([1.0, 0.25])))
-        else:
-            b = draw(st.sampled_from(pool))
-            pool.append({"mul": a * b, "add": a + b, "sub": a - b}[kind])
+            return getattr(a, kind)()
+        if kind == "square":
+            return a ** 2
+        if kind == "const_mul":
+            return draw(st.sampled_from([0.5, 2.0, -3.0])) * a
+        if kind == "const_add":
+            return a - draw(st.sampled_from([1.0, 0.25]))
+        b = draw(st.sampled_from(pool))
+        return {"mul": a * b, "add": a + b, "sub": a - b}[kind]
+
+    pool, leaves = grow(draw, 3, 12, extend)
     return pool[-1], leaves
 
 

@@ -15,12 +15,19 @@ def shown_grad(page, name):
     return float(page.get_attribute(f"[data-testid='grad-{name}']", "data-value"))
 
 
-def test_expression_tab_shows_the_python_gradients(visit):
+def enter(visit, expression, values, ready):
+    """Type ``expression`` and ``values`` into the Expression tab, press Enter, wait until ``ready`` (JS) holds."""
     page = visit.page
-    page.fill("[data-testid=expression]", "tanh(x*w + b)")
-    page.fill("[data-testid=values]", "x=2 w=-3 b=6.88")
+    page.fill("[data-testid=expression]", expression)
+    page.fill("[data-testid=values]", values)
     page.press("[data-testid=values]", "Enter")
-    page.wait_for_function("document.querySelector(\"[data-testid='grad-b']\")?.dataset.value")
+    page.wait_for_function(ready)
+    return page
+
+
+def test_expression_tab_shows_the_python_gradients(visit):
+    page = enter(visit, "tanh(x*w + b)", "x=2 w=-3 b=6.88",
+                 "document.querySelector(\"[data-testid='grad-b']\")?.dataset.value")
     x, w, b = Value(2.0), Value(-3.0), Value(6.88)
     y = (x * w + b).tanh()
     y.backward()
@@ -46,11 +53,8 @@ def test_expression_tab_shows_the_python_gradients(visit):
 
 
 def test_a_focused_leaf_shows_its_paths_as_explain_says(visit):
-    page = visit.page
-    page.fill("[data-testid=expression]", "x*y + x")
-    page.fill("[data-testid=values]", "x=2 y=3")
-    page.press("[data-testid=values]", "Enter")
-    page.wait_for_function("document.querySelector(\"[data-testid='grad-y']\")?.dataset.value === '2'")
+    page = enter(visit, "x*y + x", "x=2 y=3",
+                 "document.querySelector(\"[data-testid='grad-y']\")?.dataset.value === '2'")
     assert shown_grad(page, "x") == 4.0
     root, leaves = evaluate("x*y + x", {"x": 2.0, "y": 3.0}, label_width=0)  # the graph the CLI and page build
     root.backward()

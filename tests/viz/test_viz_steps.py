@@ -5,6 +5,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from random_graphs import grow
 
 from autograd import Value, backward_order, topological_order
 from autograd.demo import neuron
@@ -223,16 +224,13 @@ def apply(name, a, b=None):
 
 @st.composite
 def graphs(draw):
-    leaves = [Value(draw(st.floats(-2, 2)), label=f"x{i}") for i in range(draw(st.integers(1, 4)))]
-    pool = list(leaves)
-    for _ in range(draw(st.integers(1, 25))):
-        a = draw(st.sampled_from(pool))
+    def extend(a, pool):
         if draw(st.booleans()):
-            pool.append(apply(draw(st.sampled_from(UNARY)), a))
-        else:
-            b = draw(st.sampled_from(pool))  # may be a itself: reuse
-            pool.append(apply(draw(st.sampled_from(BINARY)), a, b))
-    return pool[-1]
+            return apply(draw(st.sampled_from(UNARY)), a)
+        b = draw(st.sampled_from(pool))  # may be a itself: reuse
+        return apply(draw(st.sampled_from(BINARY)), a, b)
+
+    return grow(draw, 4, 25, extend)[0][-1]
 
 
 @settings(max_examples=60, deadline=None)
