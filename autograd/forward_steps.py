@@ -30,25 +30,6 @@ from .value import Value
 __all__ = ["ForwardStep", "forward_steps", "forward_steps_data"]
 
 
-def _accumulated(lhs: str, first: bool, before: float, contribution: float, after: float, final: bool,
-                 digits: int, base: str) -> str:
-    r"""``lhs = after`` on the first contribution, else ``lhs = before ± |contribution| = after``;
-    `` (complete)`` after the last (``final``). Shared by forward steps and neuron steps.
-
-    >>> _accumulated("dy/dx", False, 2.0, -0.5, 1.5, True, 4, "text")
-    'dy/dx = 2.0 − 0.5 = 1.5 (complete)'
-    """
-    if first:
-        text = f"{lhs} = {notation.number(after, digits, base)}"
-    else:
-        sign = ("-" if base == "latex" else notation.MINUS) if contribution < 0 else "+"
-        text = (f"{lhs} = {notation.number(before, digits, base)} {sign} "
-                f"{notation.number(abs(contribution), digits, base)} = {notation.number(after, digits, base)}")
-    if final:
-        text += r" \quad \text{(complete)}" if base == "latex" else " (complete)"
-    return text
-
-
 @dataclass(frozen=True)
 class ForwardStep(_GraphStep):
     r"""One application of the chain rule in forward mode, along the edge ``parent -> node``.
@@ -115,7 +96,7 @@ class ForwardStep(_GraphStep):
         t = self.graph.table(_base(format))
         base = t.format
         lhs = notation.total(t.arg(self.node), t.arg(self.wrt), base)
-        text = _accumulated(lhs, self.first, self.tangent_before, self.contribution,
+        text = notation._accumulated(lhs, self.first, self.tangent_before, self.contribution,
                             self.tangent_after, self.final, digits, base)
         return _finish(text, format)
 

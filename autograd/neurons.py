@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
 
 from . import notation
-from .forward_steps import _accumulated
-from .notation import _factor, _is_number, _Names, _render, _times
+from .notation import _accumulated, _factor, _is_number, _Names, _render, _times
 from .value import Value
 
 if TYPE_CHECKING:  # steps.py imports this module (for level="neuron"); Step is only an annotation here

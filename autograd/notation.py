@@ -638,3 +638,22 @@ def render(text: str, format: str = "text") -> str:
     if fmt == "latex":
         raise ValueError("render() cannot turn text into LaTeX; render the parts with format='latex'")
     return _finish(text, fmt)
+
+
+def _accumulated(lhs: str, first: bool, before: float, contribution: float, after: float, final: bool,
+                 digits: int, base: str) -> str:
+    r"""``lhs = after`` on the first contribution, else ``lhs = before ± |contribution| = after``;
+    `` (complete)`` after the last (``final``). Shared by forward steps and neuron steps.
+
+    >>> _accumulated("dy/dx", False, 2.0, -0.5, 1.5, True, 4, "text")
+    'dy/dx = 2.0 − 0.5 = 1.5 (complete)'
+    """
+    if first:
+        text = f"{lhs} = {number(after, digits, base)}"
+    else:
+        sign = ("-" if base == "latex" else MINUS) if contribution < 0 else "+"
+        text = (f"{lhs} = {number(before, digits, base)} {sign} "
+                f"{number(abs(contribution), digits, base)} = {number(after, digits, base)}")
+    if final:
+        text += r" \quad \text{(complete)}" if base == "latex" else " (complete)"
+    return text
