@@ -348,7 +348,7 @@ def _node(data: float, fn: ops.Op, a: Any, b: Any) -> Value:
     else:
         out._a = out._b = out._fn = None
     if mode.anomaly:  # name the inputs even under no_grad, where the node keeps none
-        check_forward(out, fn, (a,) if b is None else (a, b))
+        check_forward(out, fn, a if b is MANY else ((a,) if b is None else (a, b)))
     return out
 
 
@@ -362,20 +362,7 @@ def _binary(fn: ops.Op, a: Value, b: Value) -> Value:
 
 def _many(fn: ops.Op, data: float, inputs: Tuple[Value, ...]) -> Value:
     """A node of an n-ary op, its inputs one tuple (shared by the outputs of one softmax)."""
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    mode = current()
-    if mode.grad_enabled:
-        out._a = inputs
-        out._b = MANY
-        out._fn = fn
-    else:
-        out._a = out._b = out._fn = None
-    if mode.anomaly:
-        check_forward(out, fn, inputs)
-    return out
+    return _node(data, fn, inputs, MANY)
 
 
 def _constant(x: Any) -> Value:
