@@ -101,13 +101,13 @@ def tape_stepper() -> Callable[[int], float]:
 def batched_stepper() -> Callable[[int], float]:
     """The step ``fit(..., engine="batched")`` runs: one sample's loss traced once,
     run over all 100 rows with NumPy, then the optimizer's update."""
-    from nn import optim
+    from nn import losses, optim
     from nn.engines import BatchedEngine
 
     model, (X, y) = chainrule_model(), moons()
     params = model.parameters()
     opt = optim.SGD(params, lr=1.0)
-    engine = BatchedEngine(model, "hinge", opt, ALPHA, params, X[0])
+    engine = BatchedEngine(model, losses.lookup("hinge"), opt, ALPHA, params, X[0])
 
     def step(k: int) -> float:
         opt.lr = learning_rate(k)
