@@ -7,9 +7,9 @@ weights' gradients together. :func:`neuron_steps` groups the edge steps of
 
 - a *unit* is the root or a labelled computed node (a model labels each
   neuron's output after its unit, ``Z1``, ``D0``; see :mod:`nn.naming`);
-- an unlabelled computed node joins the unit that consumes it (the partial
-  sums of a weighted sum join their neuron); one consumed by several units is
-  a unit of its own;
+- an unlabelled computed node joins the unit that consumes it (the products
+  ``w·x`` of a weighted sum, or its partial sums when it is written with ``+``,
+  join their neuron); one consumed by several units is a unit of its own;
 - a node labelled ``net_<U>`` whose only consumer is a one-input op (an
   activation) labelled ``<U>`` joins that unit: it is the neuron's weighted
   sum, and its gradient the neuron's δ (``Z1 = tanh(net_Z1)``; this is how
@@ -165,7 +165,7 @@ class NeuronStep:
     # --- helpers -------------------------------------------------------------------------------------
 
     def _inner_forms(self, table: _Names) -> Dict[Value, Tuple[str, int]]:
-        """Forms that spell out the unit's unlabelled inner nodes (partial sums) in its inputs' names."""
+        """Forms that spell out the unit's unlabelled inner nodes (products, partial sums) in its inputs' names."""
         inner = set(self.members) - {self.unit} - ({self.delta_node} if self.delta_node is not None else set())
         forms: Dict[Value, Tuple[str, int]] = {}
         for v in reversed(self.members):  # members are listed from the unit down; build inputs first

@@ -28,7 +28,7 @@ import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from .engine import topological_order
-from .ops import VARIADIC
+from .ops import SUM, VARIADIC
 from .value import Value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -179,7 +179,9 @@ def _render(node: Value, forms: Sequence[Tuple[str, int]], format: str) -> Tuple
     name = fn.name
     times = r" \cdot " if format == "latex" else DOT
     minus = "-" if format == "latex" else MINUS
-    if fn.arity == VARIADIC:  # sum(a, b, c), softmax(a, b, c)[1]
+    if fn is SUM and len(forms) > 1:  # a + b + c: how a neuron's weighted sum reads
+        return " + ".join([_wrap(forms[0], _SUM, format)] + [_wrap(f, _PRODUCT, format) for f in forms[1:]]), _SUM
+    if fn.arity == VARIADIC:  # sum(a), softmax(a, b, c)[1]
         index = "" if fn.param is None else f"[{_constant_text(fn.param)}]"
         return f"{_function(name, format)}({', '.join(f[0] for f in forms)}){index}", _ATOM
     if len(forms) == 2:

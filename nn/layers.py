@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Type, TypeVar, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Type, TypeVar, Union
 
+import autograd
 from autograd import Value
 
 from . import activations
@@ -25,7 +26,6 @@ __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS"]
 #: The activation functions a neuron can apply to its weighted sum (see :mod:`nn.activations`).
 ACTIVATIONS = activations.NAMES
 
-_sum: Callable[..., Any] = sum  # the builtin; typed loosely because Value's operators are attached at runtime
 U = TypeVar("U", bound="_Unit")
 Inputs = Union[Sequence[Union[float, Value]], float, Value]
 
@@ -107,6 +107,12 @@ class _Unit(Module):
 class Neuron(_Unit):
     """``activation(w . x + b)``: ``nin`` weights and a bias, all Values.
 
+    The weighted sum is **one** node, ``autograd.sum([b, w1*x1, w2*x2, ...])``
+    (``net_Z1 = W10 + W11·X1 + W12·X2``): one op in a picture and one step of
+    the backward pass per input, the bias first as the tutorials write the bias
+    unit ``X0`` first. It adds left to right, so its value is micrograd's
+    ``sum(w*x, b)`` to the last bit.
+
     ``activation`` is one of ``relu`` (the default, as micrograd), ``tanh``,
     ``sigmoid``, ``leaky_relu`` (slope ``negative_slope``), ``gelu`` (exact),
     ``silu`` or ``linear`` (the table in :mod:`nn.activations`);
@@ -160,7 +166,9 @@ class Neuron(_Unit):
         return self._out(_inputs("Neuron", self.nin, x))
 
     def _out(self, xs: Sequence[Any]) -> Value:
-        act = _sum((wi * xi for wi, xi in zip(self.w, xs)), self.b)
+        # One n-ary node: bias first, as the bias unit X0 comes first in the tutorials' sums
+        # (W10·X0 + W11·X1 + ...), and as micrograd adds it (sum(..., b)), to the same bits.
+        act = autograd.sum([self.b, *[wi * xi for wi, xi in zip(self.w, xs)]])
         if self.activation == "linear":
             act.label = self.unit
             return act

@@ -33,10 +33,11 @@ def test_mlp_loss_forward_needs_one_pass_per_parameter(sizes):
     loss = losses.mse(model([0.5, -1.0]), 1.0)
     params = model.parameters()
     c = count_evaluations(loss, wrt=params)
-    # a neuron with k inputs: k products (2 local derivatives each), k sums (2 each), its tanh (1);
-    # the linear output neuron has no activation; the loss (o - 1)**2 has 2 more
+    # a neuron with k inputs: k products (2 local derivatives each), one sum of its bias and the
+    # k products (k + 1), its tanh (1); the linear output neuron has no activation; the loss
+    # (o - 1)**2 has 2 more
     fan_in = [2] + sizes[:-1]
-    expected = sum(n * (4 * k + 1) for n, k in zip(sizes, fan_in)) - 1 + 2
+    expected = sum(n * (3 * k + 2) for n, k in zip(sizes, fan_in)) - 1 + 2
     assert c.edges == c.reverse == edges(loss) == expected
     assert c.inputs == len(params) and c.forward == len(params) * c.edges
     loss.backward()

@@ -137,6 +137,20 @@ def test_names_expressions_and_their_limit():
     assert any(n.startswith("v") for n in names.values())
 
 
+def test_a_sum_of_many_reads_as_the_sum_it_is():
+    """A neuron's weighted sum is one n-ary node; every view writes it as ``b + w1·x1 + ...``."""
+    import autograd
+
+    b, w, x = Value(1.0, label="b"), Value(3.0, label="w"), Value(2.0, label="x")
+    s = autograd.sum([b, w * x, 2 * (x + w)])
+    names = notation.node_names(s * w)
+    assert names[s] == "b + w·x + 2·(x + w)"
+    assert notation.definition(s, root=s * w) == "b + w·x + 2·(x + w) = 17.0"
+    assert notation.definition(s, format="latex") == r"L = b + w \cdot x + 2 \cdot \left(x + w\right) = 17.0"
+    one = autograd.sum([x])
+    assert notation.node_names(one * w)[one] == "sum(x)"   # a sum of one input keeps its function form
+
+
 def test_bad_format_is_a_clear_error():
     with pytest.raises(ValueError, match=r"step\(\) format must be one of"):
         notation.step(backprop_steps(neuron()[0])[0], format="rtf")

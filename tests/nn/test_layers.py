@@ -239,7 +239,8 @@ def test_parameters_and_units_are_labelled_as_the_network_picture_names_them():
         "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
     out = model([0.5, -1.0])
     assert out.label == "D0"                       # the linear output is its weighted sum
-    z1 = out.parents[0].parents[1].parents[1]      # D0 = (V00 + V01·Z1) + V02·Z2
+    assert out.op == "sum" and [p.label for p in out.parents[:1]] == ["V00"]   # D0 = V00 + V01·Z1 + V02·Z2
+    z1 = out.parents[1].parents[1]                 # V01·Z1
     assert z1.label == "Z1" and z1.parents[0].label == "net_Z1"   # relu(net_Z1)
 
 

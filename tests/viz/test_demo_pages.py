@@ -65,7 +65,7 @@ def test_index_and_viewers_pass_axe_and_work_by_keyboard(demos, open_page):
     viewer = open_page(demos / "moons" / "graph.html")  # the largest picture (axe checks a smaller one below)
     assert viewer.text_content("#zoom-level") == "100%"   # opens full size
     width = viewer.evaluate("document.querySelector('#picture svg').getBoundingClientRect().width")
-    assert width > 5000  # the 10,000-pixel graph is not squeezed
+    assert width > 3000  # the graph, about 3,750 pixels wide, is not squeezed into the window
     viewer.focus("#zoom-fit")
     viewer.keyboard.press("Enter")
     fitted = viewer.evaluate("document.querySelector('#picture svg').getBoundingClientRect().width")

@@ -203,7 +203,7 @@ def test_demo_xor_tutorial_end_to_end(tmp_path, capsys):
     graph = all_text(parse((folder / "graph.svg").read_bytes()))
     assert "W10" in graph and "V00" in graph and "data 50" in graph  # L = ½ (10 - 0)²
     page = (folder / "steps.html").read_text(encoding="utf-8")
-    assert "dL/dW10 += dL/d(W10 + W11·X1) · ∂(W10 + W11·X1)/∂W10 = 10.0 · 1.0 = 10.0" in page and "http" not in page
+    assert "dL/dW10 += dL/dZ1 · ∂Z1/∂W10 = 10.0 · 1.0 = 10.0" in page and "http" not in page  # Z1: one sum
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'src="xor-by-hand/network.svg"' in index and 'href="xor-by-hand/steps.html"' in index
     assert "trained 3 epochs" in out and str(tmp_path.resolve()) in out

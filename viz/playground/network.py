@@ -8,7 +8,7 @@ gradient into the weights' ``.grad``. The rules are the op table's, the loss is
 :mod:`nn.losses`' and the update is :mod:`nn.optim`'s: the same derivatives as
 ``nn.train_step``, summed sample by sample (equal to it up to rounding; a test
 checks). This is what keeps one step of the default 2-8-8-1 network on 100
-points well inside the browser's budget: building 25,000 ``Value`` objects per
+points well inside the browser's budget: building some 12,500 ``Value`` objects per
 step is what costs, and a tape builds none.
 """
 
