@@ -159,8 +159,21 @@ def _power_rule(x: Any, n: Any) -> Any:
     """d(x^n)/dx = n x^(n-1). For n = 0 it is a masking 0 (x^0 is 1 everywhere), as in
     PyTorch, never 0 * inf. ``float()`` reads a Value's data: ``==`` on Values is identity."""
     if float(n) == 0:
+        if not _is_number(n) and not _is_number(x) and float(x) == 0:
+            # A variable exponent of 0 at a base of 0, in a derivative graph: 0 here, but
+            # n x^(n-1) has no value to differentiate (0 * inf), as in PyTorch.
+            return _zero_without_derivative(n, x)
         return STOP
     return n * _singular_pow(x, n - 1)
+
+
+def _zero_without_derivative(u: Any, a: Any) -> Any:
+    """The Value 0 that PyTorch's ``where(a == 0, 0, expression of u and a)`` gives inside a
+    derivative graph at a base ``a`` of 0: its own derivatives are nan, as PyTorch's are
+    there (the expression it stands for, ``u·log a`` or ``u·a^(u-1)``, is 0·inf)."""
+    from .value import _binary  # value imports this module
+
+    return _binary(WHERE, u, a)
 
 
 # --- domains: each rule once, read by the float forward rules and by the batched engine ---
@@ -290,7 +303,8 @@ def _pow_locals(out: Any, a: Any, b: Any) -> Tuple[Any, Any]:
     if a > 0:
         db = out * _log(a)
     elif float(a) == 0 and b >= 0:
-        db = 0.0
+        # In a derivative graph (Values), PyTorch's where() makes this 0 with nan derivatives.
+        db = 0.0 if _is_number(a) else _zero_without_derivative(out, a)
     else:
         db = math.nan
     return da, db
@@ -392,6 +406,12 @@ SILU = Op("silu", "silu", 1, _silu_fwd, _silu_local, ("sigmoid({A})·(1 + {a}·(
 
 #: A leaf made from a plain number inside an expression (the ``2`` in ``x * 2``).
 CONSTANT = Op("constant", "const", 0, float, lambda out: ())
+
+#: Only in derivative graphs (``create_graph=True``, higher orders): the conventional 0 of
+#: pow's derivatives at a base of 0, PyTorch's ``where(a == 0, 0, ...)``; its derivatives are
+#: nan there, as PyTorch's (see :func:`_zero_without_derivative`). Not a row users apply.
+WHERE = Op("where", "where", 2, lambda u, a: 0.0, lambda out, u, a: (math.nan, math.nan), ("nan", "nan"),
+           sympy=lambda sp, num, u, a: sp.Integer(0))
 
 
 def _short(x: float) -> str:

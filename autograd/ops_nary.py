@@ -59,7 +59,11 @@ def softmax_floats(xs: Tuple[float, ...]) -> List[float]:
 
     >>> [round(s, 6) for s in softmax_floats((1.0, 2.0, 3.0))]
     [0.090031, 0.244728, 0.665241]
+    >>> softmax_floats((0.0, math.nan, math.inf))
+    [nan, nan, nan]
     """
+    if any(x != x for x in xs):  # as torch: a nan anywhere makes every output nan
+        return [math.nan] * len(xs)
     m = max(xs)
     if math.isinf(m):  # as torch: exp(x - m), 0 for a finite x and nan for an infinite one
         return [math.exp(x - m) if x - m == x - m else math.nan for x in xs]

@@ -57,7 +57,8 @@ INLINE_FORWARD: Dict[Any, str] = {
 INLINE_LOCALS: Dict[str, Tuple[str, ...]] = {name: op.code for name, op in ops.OPS.items() if op.code is not None}
 
 #: What a row's ``code`` may call: ``SIGMOID`` is the sigmoid row's forward rule.
-INLINE_NAMES: Dict[str, Any] = {"SIGMOID": ops.SIGMOID.forward, "SOFTMAX": ops.softmax_floats, "STOP": ops.STOP}
+INLINE_NAMES: Dict[str, Any] = {"SIGMOID": ops.SIGMOID.forward, "SOFTMAX": ops.softmax_floats,
+                                "SOFTMAX_OUTPUTS": ops.softmax_outputs, "STOP": ops.STOP}
 
 #: Ops whose derivative for input ``j`` is ``softmax(inputs)[j]`` times an
 #: expression of the output: softmax (``{o}·(1 - {o})`` on its own input,
@@ -182,7 +183,8 @@ def _forward_source(order: List[Any], a: int, b: int, index: Dict[int, int], lea
             elif inline is not None:
                 source = inline.format(a=args[0], b=args[-1])
             elif fn.name == "softmax" and fn.arity == ops.VARIADIC:
-                group = _softmax_group(lines, groups, node, args)
+                # the outputs as backward() has them: all nan when an input is +inf
+                group = _softmax_group(lines, groups, node, args, "SOFTMAX_OUTPUTS")
                 source = f"{group}[{fn.param}]"
             else:
                 source = f"f{op_name(fn)}({', '.join(args)})"
@@ -191,12 +193,14 @@ def _forward_source(order: List[Any], a: int, b: int, index: Dict[int, int], lea
     return "\n".join(lines) + "\n"
 
 
-def _softmax_group(lines: List[str], groups: Dict[int, str], node: Any, args: List[str]) -> str:
-    """The local holding softmax(node's inputs), computed on first use in this chunk."""
+def _softmax_group(lines: List[str], groups: Dict[int, str], node: Any, args: List[str],
+                   function: str = "SOFTMAX") -> str:
+    """The local holding softmax(node's inputs), computed on first use in this chunk
+    (``SOFTMAX_OUTPUTS`` for the outputs' values, ``SOFTMAX`` for derivatives)."""
     group = groups.get(id(node._a))
     if group is None:
         group = groups[id(node._a)] = f"s{len(groups)}"
-        lines.append(f"    {group} = SOFTMAX(({', '.join(args)},))")
+        lines.append(f"    {group} = {function}(({', '.join(args)},))")
     return group
 
 

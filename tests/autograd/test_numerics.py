@@ -18,6 +18,8 @@ def torch_grad(f, x0, order=1):
     x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
     y = f(x)
     for _ in range(order):
+        if not y.requires_grad:  # torch's derivative is a constant (x ** 0's zeros): its derivative is 0
+            return 0.0
         (y,) = torch.autograd.grad(y, x, create_graph=True)
     return y.item()
 
@@ -99,6 +101,92 @@ def test_nan_first_derivative_is_not_frozen_for_the_second():
     tf = lambda x: torch.tensor(-2.0, dtype=torch.float64) ** x  # noqa: E731
     assert math.isnan(grad(f)(3.0)) and math.isnan(torch_grad(tf, 3.0))
     assert math.isnan(grad(grad(f))(3.0)) and math.isnan(torch_grad(tf, 3.0, order=2))
+
+
+T0 = lambda: torch.tensor(0.0, dtype=torch.float64)  # noqa: E731
+
+
+# At a base of 0 pow's first derivatives are conventional 0s (PyTorch's where()); their own
+# derivatives have no value there (0 * inf), and PyTorch gives nan: so do we, never a silent 0.
+@pytest.mark.parametrize("f, tf, x0", [
+    (lambda x: 0.0 ** x, lambda x: T0() ** x, 0.0),
+    (lambda x: 0.0 ** x, lambda x: T0() ** x, 1.0),
+    (lambda x: 0.0 ** x, lambda x: T0() ** x, 2.0),
+    (lambda x: x ** (x + 0.0), lambda x: x ** (x + 0.0), 0.0),
+    (lambda x: x ** (x + 1.0), lambda x: x ** (x + 1.0), 0.0),   # was 1.0; the true f'' diverges
+    (lambda x: x ** (x + 2.0), lambda x: x ** (x + 2.0), 0.0),   # was 2.0
+    (lambda x: (x - 1.0) ** (3.0 * x), lambda x: (x - 1.0) ** (3.0 * x), 1.0),
+    (lambda x: (x * 0.0) ** (x + 1.0), lambda x: (x * 0.0) ** (x + 1.0), 1.0),
+])
+def test_higher_derivatives_at_a_base_of_zero_are_torch_s_nan(f, tf, x0):
+    assert grad(f)(x0) == torch_grad(tf, x0)  # the conventional first derivative stays
+    for order in (2, 3):
+        ours = grad(grad(f))(x0) if order == 2 else grad(grad(grad(f)))(x0)
+        assert math.isnan(ours) and math.isnan(torch_grad(tf, x0, order=order)), order
+
+
+@pytest.mark.parametrize("f, tf, x0", [
+    (lambda x: x ** 0.0, lambda x: x ** 0.0, 0.0),  # a number exponent of 0: a mask, 0 at every order
+    (lambda x: x ** 2.0, lambda x: x ** 2.0, 0.0),
+    (lambda x: x ** 1.5, lambda x: x ** 1.5, 0.0),
+    (lambda x: (x + 1.0) ** (x * 0.0), lambda x: (x + 1.0) ** (x * 0.0), 0.0),  # base 1: finite
+])
+def test_higher_derivatives_near_the_base_zero_cases_stay_torch_s_numbers(f, tf, x0):
+    assert same(grad(grad(f))(x0), torch_grad(tf, x0, order=2))
+    assert same(grad(grad(grad(f)))(x0), torch_grad(tf, x0, order=3))
+
+
+def test_hessian_at_a_base_of_zero_matches_torch():
+    from autograd import hessian
+
+    for point in [(0.0, 0.0), (0.0, 1.0), (0.0, 2.0), (0.0, 3.0), (2.0, 3.0)]:
+        ours = hessian(lambda x, y: x ** y)(*point)
+        theirs = torch.autograd.functional.hessian(
+            lambda x, y: x ** y, tuple(torch.tensor(v, dtype=torch.float64) for v in point))
+        assert all(same(ours[i][j], float(theirs[i][j])) for i in range(2) for j in range(2)), (point, ours)
+
+
+# softmax and logsumexp with nan or inf among the inputs: values and gradients as torch's, on every
+# engine (a nan anywhere makes every output nan; +inf makes softmax's outputs nan).
+SPECIAL = [0.0, 1.0, INF, -INF, NAN]
+
+
+def close(a, b):
+    return same(a, b) or abs(a - b) <= 1e-12 * max(1.0, abs(b))
+
+
+@pytest.mark.parametrize("kind", ["softmax", "logsumexp"])
+def test_softmax_and_logsumexp_with_nan_and_inf_match_torch_on_every_engine(kind):
+    import itertools
+
+    import autograd
+
+    def ours(vs):
+        if kind == "logsumexp":
+            return autograd.logsumexp(vs)
+        s = autograd.softmax(vs)
+        return s[0] * 2.0 + s[2] * 3.0
+
+    def theirs(ts):
+        if kind == "logsumexp":
+            return torch.logsumexp(torch.stack(ts), 0)
+        s = torch.softmax(torch.stack(ts), 0)
+        return s[0] * 2.0 + s[2] * 3.0
+
+    for xs in itertools.product(SPECIAL, repeat=3):
+        ts = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in xs]
+        out = theirs(ts)
+        out.backward()
+        expected = [out.item()] + [t.grad.item() for t in ts]
+        vs = [Value(v) for v in xs]
+        root = ours(vs)
+        root.backward()
+        assert all(map(close, [root.data] + [v.grad for v in vs], expected)), ("plain", xs)
+        vs = [Value(v) for v in xs]
+        tape = compile(ours(vs))
+        value = tape.forward()
+        tape.backward()
+        assert all(map(close, [value] + [v.grad for v in vs], expected)), ("tape", xs)
 
 
 # --- 5. no OverflowError from backward ---------------------------------------------------------------
