@@ -16,9 +16,8 @@ domain rules and messages. Needs NumPy:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import partial
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 from . import ops
 from .engine import topological_order
@@ -29,6 +28,8 @@ try:
     import numpy as np
 except ImportError as error:  # pragma: no cover - exercised without NumPy only
     raise ImportError("the batched engine needs NumPy: pip install 'chainrule[fast]'") from error
+
+from .batched_plan import Column, Group, plan  # noqa: E402 - after NumPy's check, which names the extra
 
 __all__ = ["BatchedTape", "compile_batched"]
 
@@ -72,40 +73,82 @@ def _rule(op: ops.Op) -> Rule:
     return forward, local
 
 
-# --- the tape -------------------------------------------------------------------------
+# --- reading rows and adding gradients back, by the shape of a column's rows ----------
 
-class _Group:
-    """Nodes of one op at one depth: run together as one NumPy call."""
+def _reader(column: Column, shape: Optional[Tuple[int, int]]) -> Callable[[Array], Array]:
+    """``V -> the rows column reads``: a view of the matrix, shaped ``(r, m, batch)`` in a block group."""
+    a, b, s = column.start, column.stop, column.step
+    kind = column.kind
+    if kind == "slice":
+        if shape is None:
+            return lambda V: V[a:b:s]
+        r, m = shape
+        return lambda V: V[a:b:s].reshape(r, m, -1)
+    if kind == "row":
+        return (lambda V: V[a:b]) if shape is None else (lambda V: V[a:b][None])
+    if kind == "tile":
+        return lambda V: V[a:b][None]
+    if kind == "repeat":
+        return lambda V: V[a:b][:, None]
+    index = column.index
+    if shape is None:
+        return lambda V: V[index]
+    r, m = shape
+    return lambda V: V[index].reshape(r, m, -1)
 
-    __slots__ = ("forward", "local", "out", "inputs", "scatter")
 
-    def __init__(self, rule: Rule, out: List[int], inputs: List[List[int]]) -> None:
-        self.forward, self.local = rule
-        self.out = np.array(out)
-        self.inputs = [np.array(column) for column in inputs]
-        # Gradients flow back into the inputs; where one input row appears more
-        # than once in the group (x0 feeding 16 neurons), the contributions to it
-        # must be summed first, since G[idx] += C would keep only one of them.
-        self.scatter = [_Scatter(column) for column in self.inputs]
+def _adder(column: Column, shape: Optional[Tuple[int, int]]) -> Callable[[Array, Array], None]:
+    """``(G, c) -> None``: add the contribution ``c`` (one row per node of the group) to the
+    gradient rows the column read, summing where one row was read by several nodes."""
+    a, b, s = column.start, column.stop, column.step
+    kind = column.kind
+    if kind == "slice":
+        def add_slice(G: Array, c: Array) -> None:
+            v = G[a:b:s]
+            v += c if shape is None else c.reshape(v.shape)
+        return add_slice
+    if kind == "row":
+        axes = 0 if shape is None else (0, 1)
+        def add_row(G: Array, c: Array) -> None:
+            G[a] += c.sum(axis=axes)
+        return add_row
+    if kind in ("tile", "repeat"):
+        axis = 0 if kind == "tile" else 1
+        def add_block(G: Array, c: Array) -> None:
+            G[a:b] += c.sum(axis=axis)
+        return add_block
+    index, unique, order, starts = column.index, column.unique, column.order, column.starts
+    k = len(index)
+    if unique is None or starts is None:
+        def add_take(G: Array, c: Array) -> None:
+            G[index] += c if shape is None else c.reshape(k, -1)
+        return add_take
+
+    def add_runs(G: Array, c: Array) -> None:  # G[index] += c would keep one of two contributions to a row
+        flat = c if shape is None else c.reshape(k, -1)
+        G[unique] += np.add.reduceat(flat[order], starts, axis=0)
+    return add_runs
 
 
-class _Scatter:
-    __slots__ = ("index", "unique", "order", "starts")
+class _Run:
+    """A group, ready to run: its plan, its rules and its readers and adders."""
 
-    def __init__(self, index: Array) -> None:
+    __slots__ = ("index", "forward", "local", "start", "stop", "shape", "is_sum", "reads", "adds", "needs",
+                 "blocks", "loose")
+
+    def __init__(self, index: int, group: Group) -> None:
         self.index = index
-        self.unique: Optional[Array] = None
-        self.order: Array = None
-        self.starts: Array = None
-        if len(np.unique(index)) < len(index):
-            self.order = np.argsort(index, kind="stable")
-            self.unique, self.starts = np.unique(index[self.order], return_index=True)
-
-    def add(self, G: Array, contribution: Array) -> None:
-        if self.unique is None:
-            G[self.index] += contribution
-        else:
-            G[self.unique] += np.add.reduceat(contribution[self.order], self.starts, axis=0)
+        self.is_sum = group.op is None
+        if not self.is_sum:
+            self.forward, self.local = _rule(group.op)  # type: ignore[arg-type]
+        self.start, self.stop, self.shape = group.out_start, group.out_stop, group.shape
+        self.reads = [_reader(c, group.shape) for c in group.columns]
+        self.adds = [_adder(c, group.shape) if c.needs_grad else None for c in group.columns]
+        self.needs = group.needs_grad
+        self.blocks = group.blocks
+        in_block = {t + j for t, count, _ in group.blocks for j in range(count)}
+        #: a sum's term columns added back one by one (the others go back as blocks)
+        self.loose = [add for t, add in enumerate(self.adds) if add is not None and t not in in_block]
 
 
 class BatchedTape:
@@ -115,6 +158,11 @@ class BatchedTape:
     from sample to sample (the features, and the label if it is a Value). Every
     other leaf is shared by all samples (the parameters), and constants stay
     constant.
+
+    Every node's value for every row is the float the plain engine computes for
+    that row (a chain of adds is fused into one sum, still added left to right);
+    each shared leaf's gradient is the batch's sum of the per-row gradients, added
+    in another order than a loop over rows would (equal up to rounding).
 
     >>> from autograd import Value, compile_batched
     >>> x, y = Value(0.0, label="x"), Value(0.0, label="y")
@@ -131,56 +179,67 @@ class BatchedTape:
     def __init__(self, root: Value, inputs: Sequence[Value]) -> None:
         check_value("compile_batched", "root", root)
         order = topological_order(root)
-        index = {node: i for i, node in enumerate(order)}
         if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
             raise TypeError(f"compile_batched() inputs must be a list of leaf Values, got {type(inputs).__name__}: "
                             f"{inputs!r}")
         self.inputs = list(inputs)
+        members = set(order)
         for position, leaf in enumerate(self.inputs):
             check_value("compile_batched", f"inputs[{position}]", leaf)
-            if leaf not in index or not leaf.is_leaf:
+            if leaf not in members or not leaf.is_leaf:
                 raise ValueError(f"compile_batched() inputs[{position}] is not a leaf of the graph: {leaf!r}")
-        input_set = set(self.inputs)
-        #: The leaves every sample shares (parameters): their ``.grad`` gets the batch's sum.
-        self.shared = [v for v in order if v.is_leaf and not v.is_constant and v not in input_set]
+        if len(set(self.inputs)) < len(self.inputs):
+            raise ValueError("compile_batched() inputs holds the same leaf twice")
+        layout = plan(order, self.inputs)
+        #: The leaves every sample shares (parameters), in the order of their rows:
+        #: their ``.grad`` gets the batch's sum.
+        self.shared: List[Value] = layout.shared
         self.size = len(order)
-        self._root = len(order) - 1
-        self._index = index
-        self._input_rows = np.array([index[v] for v in self.inputs], dtype=int)
-        self._shared_rows = np.array([index[v] for v in self.shared], dtype=int)
-        self._constants = [(index[v], v.data) for v in order if v.is_constant]
-        self._groups = self._schedule(order, index)
+        self._layout = layout
+        self._root = layout.row[root]
+        self._shared = (layout.shared_start, layout.shared_start + len(layout.shared))
+        self._runs = [_Run(i, g) for i, g in enumerate(layout.groups)]
+        self._back = [run for run in reversed(self._runs) if run.needs]
+        self._reads: List[Any] = [None] * len(self._runs)
         self._values: Optional[Array] = None
+        self._grads: Optional[Array] = None
 
-    @staticmethod
-    def _schedule(order: List[Value], index: Dict[Value, int]) -> List[_Group]:
-        depth = [0] * len(order)
-        buckets: Dict[Tuple[int, int, int], List[int]] = defaultdict(list)
-        for i, node in enumerate(order):
-            if node.is_leaf:
-                continue
-            depth[i] = 1 + max(depth[index[p]] for p in node.parents)
-            buckets[(depth[i], id(node._fn), len(node.parents))].append(i)  # n-ary ops: one count per group
-        groups = []
-        for key in sorted(buckets, key=lambda k: k[0]):
-            rows = buckets[key]
-            first = order[rows[0]]
-            columns = [[index[order[i].parents[k]] for i in rows] for k in range(len(first.parents))]
-            groups.append(_Group(_rule(first._fn), rows, columns))  # type: ignore[arg-type]
-        return groups
+    def _matrix(self, batch: int) -> Array:
+        V = self._values
+        if V is None or V.shape[1] != batch:
+            V = np.empty((self._layout.rows, batch))
+            for row, value in self._layout.constants:
+                V[row] = value
+            self._grads = np.empty_like(V)
+        return V
 
     def forward(self, batch: Any) -> Array:
         """Evaluate the graph for every row of ``batch`` (rows of input values,
         in the order of ``inputs``); return the root's value for each row."""
         columns = _rows(batch, len(self.inputs))
-        V = np.empty((self.size, columns.shape[0]))
-        V[self._input_rows] = columns.T
-        V[self._shared_rows] = np.array([v.data for v in self.shared])[:, None]
-        for row, value in self._constants:
-            V[row] = value
+        V = self._matrix(columns.shape[0])
+        self._values = None  # until this pass has finished
+        V[:len(self.inputs)] = columns.T
+        a, b = self._shared
+        if b > a:
+            V[a:b] = np.fromiter([v.data for v in self.shared], float, b - a)[:, None]
+        reads = self._reads
         with np.errstate(all="ignore"):  # a rule's domain is checked by the rule, with the op's message
-            for group in self._groups:
-                V[group.out] = group.forward(*[V[column] for column in group.inputs])
+            for i, run in enumerate(self._runs):
+                ins = [read(V) for read in run.reads]
+                out = V[run.start:run.stop]
+                if run.is_sum:  # left to right, as the chain of adds (and autograd.sum) adds
+                    if len(ins) == 1:
+                        out[...] = ins[0]
+                        continue
+                    np.add(ins[0], ins[1], out=out)
+                    for x in ins[2:]:
+                        out += x
+                    continue
+                if run.shape is not None:
+                    out = out.reshape(*run.shape, -1)
+                out[...] = run.forward(*ins)
+                reads[i] = ins
         self._values = V
         return V[self._root].copy()
 
@@ -195,32 +254,68 @@ class BatchedTape:
         """
         if self._values is None:
             raise RuntimeError("value() needs a forward() first")
-        try:
-            return self._values[self._index[node]].copy()
-        except KeyError:
-            raise ValueError(f"value(): {node!r} is not a node of this tape's graph") from None
+        layout, V = self._layout, self._values
+        if node in layout.row:
+            return V[layout.row[node]].copy()
+        if node in layout.fused:  # an inner add of a fused sum: its first k terms, added as the chain adds
+            owner, k = layout.fused[node]
+            rows = [layout.row[t] for t in layout.terms[owner][:k]]
+            total = V[rows[0]].copy()
+            for r in rows[1:]:
+                total += V[r]
+            return total
+        raise ValueError(f"value(): {node!r} is not a node of this tape's graph")
+
+    def gradients(self, weights: Any = 1.0) -> Array:
+        """The sum over rows of ``weights[row]`` x d root[row] / d leaf for every shared
+        leaf, as an array in the order of :attr:`shared` (``.grad`` is left alone).
+
+        >>> from autograd import Value, compile_batched
+        >>> x, w = Value(0.0), Value(3.0)
+        >>> tape = compile_batched(w * x, [x]); _ = tape.forward([[1.0], [2.0]])
+        >>> tape.gradients().tolist(), w.grad
+        ([3.0], 0.0)
+        """
+        if self._values is None:
+            raise RuntimeError("backward() needs a forward() first")
+        V, G = self._values, self._grads
+        assert G is not None
+        G.fill(0.0)
+        G[self._root] = _weights(weights, V.shape[1])
+        reads = self._reads
+        with np.errstate(all="ignore"):  # inf and nan derivatives at singular points, as in backward()
+            for run in self._back:
+                up = G[run.start:run.stop]
+                if run.is_sum:  # every term's local derivative is 1
+                    for _, count, row in run.blocks:
+                        block = G[row:row + up.shape[0] * count].reshape(up.shape[0], count, -1)
+                        block += up[:, None]
+                    for add in run.loose:
+                        add(G, up)
+                    continue
+                out = V[run.start:run.stop]
+                if run.shape is not None:
+                    up, out = up.reshape(*run.shape, -1), out.reshape(*run.shape, -1)
+                ins = reads[run.index]
+                for local, adder in zip(run.local(out, *ins), run.adds):
+                    if adder is None:
+                        continue
+                    c = up if (type(local) is float and local == 1.0) else local * up
+                    if isinstance(c, np.ndarray):  # not a masking zero (relu's STOP) times everything
+                        adder(G, c)
+        a, b = self._shared
+        return G[a:b].sum(axis=1)
 
     def backward(self, weights: Any = 1.0) -> None:
         """Add sum over rows of ``weights[row]`` x d root[row] / d leaf to each shared
         leaf's ``.grad`` (``weights=1/len(batch)`` for a mean), using the last forward."""
-        if self._values is None:
-            raise RuntimeError("backward() needs a forward() first")
-        V = self._values
-        G = np.zeros_like(V)
-        G[self._root] = _weights(weights, V.shape[1])
-        with np.errstate(all="ignore"):  # inf and nan derivatives at singular points, as in backward()
-            for group in reversed(self._groups):
-                upstream = G[group.out]
-                locals_ = group.local(V[group.out], *[V[column] for column in group.inputs])
-                for local, scatter in zip(locals_, group.scatter):
-                    scatter.add(G, upstream if (type(local) is float and local == 1.0) else local * upstream)
-        sums = G[self._shared_rows].sum(axis=1).tolist()
+        sums = self.gradients(weights).tolist()
         for leaf, g in zip(self.shared, sums):
             old = leaf.grad
             leaf.grad = old + g if old else g
 
     def __repr__(self) -> str:
-        return f"<BatchedTape of {self.size} nodes in {len(self._groups)} groups, {len(self.inputs)} inputs>"
+        return f"<BatchedTape of {self.size} nodes in {len(self._runs)} groups, {len(self.inputs)} inputs>"
 
 
 def compile_batched(root: Value, inputs: Sequence[Value]) -> BatchedTape:

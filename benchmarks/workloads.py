@@ -107,11 +107,11 @@ def batched_stepper() -> Callable[[int], float]:
     model, (X, y) = chainrule_model(), moons()
     params = model.parameters()
     opt = optim.SGD(params, lr=1.0)
-    engine = BatchedEngine(model, losses.lookup("hinge"), opt, ALPHA, params, X[0])
+    engine = BatchedEngine(model, losses.lookup("hinge"), opt, ALPHA, params, X, y)
 
     def step(k: int) -> float:
         opt.lr = learning_rate(k)
-        return engine.step(X, y)[0]
+        return engine.step()[0]
 
     return step
 

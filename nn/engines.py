@@ -111,14 +111,16 @@ def choose_engine(engine: str, loss: Any, batch_rows: int, all_rows: int, epochs
 
 def make_engine(engine: str, model: Any, loss: Any, loss_fn: Callable[..., Value], optimizer: Optimizer,
                 l2: float, params: List[Value], X: Sequence[Any], y: Sequence[Any]) -> Any:
-    """The step function of ``engine`` (a name :func:`choose_engine` returned)."""
+    """The engine called ``engine`` (a name :func:`choose_engine` returned), ready to train
+    on ``(X, y)``: its ``step(rows)`` takes one step on those rows (None: all of them, in order)
+    and returns the loss and the outputs, both from before the update."""
     if engine == "batched":
         record = _losses.lookup(loss)
         assert record is not None  # choose_engine refuses the batched engine for other losses
-        return BatchedEngine(model, record, optimizer, l2, params, X[0])
+        return BatchedEngine(model, record, optimizer, l2, params, X, y)
     if engine == "tape":
         return TapeEngine(model, loss_fn, optimizer, l2, params, X, y)
-    return PlainEngine(model, loss_fn, optimizer, l2, params)
+    return PlainEngine(model, loss_fn, optimizer, l2, params, X, y)
 
 
 def _zero(optimizer: Optimizer, params: List[Value]) -> None:
@@ -161,10 +163,12 @@ class PlainEngine:
     """Build, backpropagate, update: :func:`train_step` on each batch."""
 
     def __init__(self, model: Any, loss_fn: Callable[..., Value], optimizer: Optimizer, l2: float,
-                 params: List[Value]) -> None:
+                 params: List[Value], X: Sequence[Any], y: Sequence[Any]) -> None:
         self.model, self.loss_fn, self.optimizer, self.l2, self.params = model, loss_fn, optimizer, l2, params
+        self.X, self.y = X, y
 
-    def step(self, X: Sequence[Any], y: Sequence[Any]) -> Step:
+    def step(self, rows: Optional[Sequence[int]] = None) -> Step:
+        X, y = (self.X, self.y) if rows is None else ([self.X[r] for r in rows], [self.y[r] for r in rows])
         return train_step(self.model, X, y, self.loss_fn, self.optimizer, self.l2, self.params)
 
 
@@ -182,7 +186,7 @@ class TapeEngine:
             total = total + _losses.l2(params, l2)
         self.tape = compile(total)
 
-    def step(self, X: Sequence[Any], y: Sequence[Any]) -> Step:
+    def step(self, rows: Optional[Sequence[int]] = None) -> Step:  # full batch only: rows is None
         loss = self.tape.forward()
         _zero(self.optimizer, self.params)
         self.tape.backward()
@@ -202,22 +206,51 @@ class BatchedEngine:
     The sample's loss is its record's term (:data:`nn.losses.TABLE`) with the
     labels as inputs of the graph (a one-hot row for a class index), so one
     traced graph serves every label; the labels are checked and encoded by the
-    record's own ``label``.
+    record's own ``label``, once, when the engine is made.
+
+    A step runs the traced graph over the batch's rows, takes the mean loss,
+    adds the ``l2`` penalty (``l2 * sum(p^2)``, added up as :func:`nn.losses.l2`
+    adds it), sets every parameter's ``.grad`` and lets the optimizer update
+    ``.data``: SGD, Adam and AdamW update all parameters in one NumPy
+    expression each (their formulas, float for float), any other optimizer by
+    its own ``step()``. The per-row outputs and losses are plain's floats; the
+    gradients are summed over the batch in another order (equal up to rounding).
     """
 
     def __init__(self, model: Any, loss: _losses.Loss, optimizer: Optimizer, l2: float, params: List[Value],
-                 first_row: Any) -> None:
-        from autograd import compile, compile_batched
+                 X: Sequence[Any], y: Sequence[Any]) -> None:
+        import numpy as np
 
-        self.loss, self.optimizer, self.params = loss, optimizer, params
-        nin = 1 if isinstance(first_row, numbers.Real) else len(first_row)
-        self.x = [Value(0.0) for _ in range(nin)]
-        out = model(self.x if nin > 1 or not isinstance(first_row, numbers.Real) else self.x[0])
+        from autograd import compile_batched
+
+        from .optim import SGD, Adam, AdamW
+
+        self.np = np
+        self.loss, self.optimizer, self.params, self.l2 = loss, optimizer, params, float(l2)
+        scalar = isinstance(X[0], numbers.Real)
+        self.x = [Value(0.0) for _ in range(1 if scalar else len(X[0]))]
+        out = model(self.x[0] if scalar else self.x)
         self.outputs: List[Value] = list(out) if isinstance(out, (list, tuple)) else [out]
         self.single = not isinstance(out, (list, tuple))
         self.labels = [Value(0.0) for _ in self.outputs]
         self.tape = compile_batched(loss.sample(self.outputs, self.labels), self.x + self.labels)
-        self.regulariser = compile(_losses.l2(params, l2)) if l2 else None
+        rows = [([x] if isinstance(x, numbers.Real) else list(x)) + self._label_row(t) for x, t in zip(X, y)]
+        self.data = np.array(rows, dtype=float)
+        nin = len(self.x)
+        if loss.classes:
+            self.truth = self.data[:, nin:].argmax(axis=1)  # the class of each row
+        else:
+            self.truth = np.array([float(t) >= 0.5 for t in y]) if self.single else None  # positive rows
+        # each shared leaf of the graph: its place among params (or None: a leaf the model does not list)
+        place = {id(p): i for i, p in enumerate(params)}
+        where = [place.get(id(v)) for v in self.tape.shared]
+        self.mapped = np.array([i for i, w in enumerate(where) if w is not None], dtype=np.intp)
+        self.into = np.array([w for w in where if w is not None], dtype=np.intp)
+        self.strays = [(i, v) for i, (v, w) in enumerate(zip(self.tape.shared, where)) if w is None]
+        at = [place.get(id(p)) for p in optimizer.params]
+        self.others = [p for p, i in zip(optimizer.params, at) if i is None]  # zeroed as zero_grad() would
+        self.vector = type(optimizer) in (SGD, Adam, AdamW) and not self.others
+        self.order = None if at == list(range(len(params))) else np.array(at, dtype=np.intp)
 
     def _label_row(self, target: Any) -> List[float]:
         k, loss = len(self.outputs), self.loss
@@ -229,19 +262,59 @@ class BatchedEngine:
             raise ValueError(f"{loss.who} got {k} outputs but target {target!r}")
         return [loss.label(t) for t in targets]
 
-    def step(self, X: Sequence[Any], y: Sequence[Any]) -> Step:
-        rows = [(list(x) if not isinstance(x, numbers.Real) else [x]) + self._label_row(t) for x, t in zip(X, y)]
-        values = self.tape.forward(rows)
-        # mean over every (sample, output) pair, as nn.losses; for class scores: over samples
-        scale = 1.0 / (len(rows) * (1 if self.loss.classes else len(self.outputs)))
-        loss = float(values.sum()) * scale
-        if self.regulariser is not None:
-            loss += self.regulariser.forward()
-        _zero(self.optimizer, self.params)
-        self.tape.backward(weights=scale)
-        if self.regulariser is not None:
-            self.regulariser.backward()
-        columns = [self.tape.value(o).tolist() for o in self.outputs]
-        outputs: List[Any] = columns[0] if self.single else [list(r) for r in zip(*columns)]
-        self.optimizer.step()
+    def step(self, rows: Optional[Sequence[int]] = None) -> Step:
+        np, params = self.np, self.params
+        batch = self.data if rows is None else self.data[rows]
+        values = self.tape.forward(batch)
+        count = len(batch) * (1 if self.loss.classes else len(self.outputs))
+        scale = 1.0 / count
+        # the mean over every (sample, output) pair (for class scores: over samples), added up left to
+        # right and scaled as nn.losses does (so one output's loss is plain's float)
+        loss = float(np.cumsum(values)[-1])
+        if count > 1:
+            loss *= scale
+        grads = self.tape.gradients(weights=scale)
+        total = np.zeros(len(params))
+        total[self.into] = grads[self.mapped]
+        if self.l2 or self.vector:
+            weights = np.fromiter([p.data for p in params], float, len(params))
+        if self.l2:
+            # l2 * (p0 p0 + p1 p1 + ...), added left to right as nn.losses.l2; d/dp = l2 p, twice
+            loss += float(np.cumsum(weights * weights)[-1]) * self.l2
+            push = self.l2 * weights
+            total += push
+            total += push
+        for p, g in zip(params, total.tolist()):
+            p.grad = g
+        for p in self.others:
+            p.grad = 0.0
+        for i, v in self.strays:
+            v.grad = v.grad + float(grads[i])
+        columns = [self.tape.value(o) for o in self.outputs]
+        outputs: Any = columns[0] if self.single else np.stack(columns, axis=1)
+        if self.vector:
+            self._update(weights, total)
+        else:
+            self.optimizer.step()
         return loss, outputs
+
+    def _update(self, weights: Any, grads: Any) -> None:
+        """The optimizer's step on all parameters at once (its own formulas, on arrays)."""
+        opt, order = self.optimizer, self.order
+        if order is not None:
+            weights, grads = weights[order], grads[order]
+        new = opt._vector_step(weights, grads)  # type: ignore[attr-defined]
+        for p, value in zip(opt.params, new.tolist()):
+            p.data = value
+
+    def count_correct(self, outputs: Any, rows: Optional[Sequence[int]], threshold: float,
+                      fallback: Callable[[Any, Optional[Sequence[int]]], int]) -> int:
+        """How many rows of the last step ``outputs`` classify right (as ``fit``'s rule, which
+        ``fallback(outputs, rows)`` applies row by row where NumPy would differ: nan outputs)."""
+        np = self.np
+        if self.truth is None or np.isnan(outputs).any():
+            return fallback(outputs.tolist(), rows)
+        truth = self.truth if rows is None else self.truth[rows]
+        if self.loss.classes:
+            return int(np.count_nonzero(outputs.argmax(axis=1) == truth))
+        return int(np.count_nonzero((outputs > threshold) == truth))

@@ -135,6 +135,23 @@ class SGD(Optimizer):
             p.data = p.data - lr * g
         self.steps += 1
 
+    def _vector_step(self, data: Any, grads: Any) -> Any:
+        """:meth:`step` on NumPy arrays of every parameter's data and gradient (in the order of
+        ``params``): the same formulas, float for float; returns the new data (the batched engine's update)."""
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        g = grads + wd * data if wd else grads
+        if mu:
+            if self.buffers[0] is None:
+                b = g
+            else:
+                import numpy as np
+
+                b = mu * np.array(self.buffers) + (1.0 - self.dampening) * g
+            self.buffers = b.tolist()
+            g = g + mu * b if self.nesterov else b
+        self.steps += 1
+        return data - lr * g
+
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba), as ``torch.optim.Adam``.
@@ -191,6 +208,28 @@ class Adam(Optimizer):
             m = self.m[i] = self.m[i] + (1.0 - b1) * (g - self.m[i])
             v = self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
             p.data = p.data - step_size * (m / (math.sqrt(v) / bias2_sqrt + self.eps))
+
+    def _vector_step(self, data: Any, grads: Any) -> Any:
+        """:meth:`step` on NumPy arrays of every parameter's data and gradient (in the order of
+        ``params``): the same formulas, float for float; returns the new data (the batched engine's update)."""
+        import numpy as np
+
+        self.steps += 1
+        t = self.steps
+        lr, wd = self.lr, self.weight_decay
+        b1, b2 = self.betas
+        step_size = lr / (1.0 - b1 ** t)
+        bias2_sqrt = math.sqrt(1.0 - b2 ** t)
+        g = grads
+        if wd and self.decoupled:
+            data = data * (1.0 - lr * wd)
+        elif wd:
+            g = g + wd * data
+        m = np.array(self.m)
+        m = m + (1.0 - b1) * (g - m)
+        v = b2 * np.array(self.v) + (1.0 - b2) * g * g
+        self.m, self.v = m.tolist(), v.tolist()
+        return data - step_size * (m / (np.sqrt(v) / bias2_sqrt + self.eps))
 
 
 class AdamW(Adam):

@@ -390,6 +390,12 @@ def fit(
         if not callable(m) and m != "accuracy":
             raise ValueError(f"fit() metrics may be 'accuracy' or functions f(model, X, y), got {m!r}")
 
+    def judge(outputs: Any, rows: Optional[Sequence[int]]) -> int:
+        """How many of a step's outputs classify their rows right."""
+        targets = y if rows is None else [y[r] for r in rows]
+        return sum(_correct(o, t, threshold) for o, t in zip(outputs, targets))
+
+    count = getattr(stepper, "count_correct", None)  # an engine's faster count, if it has one
     tqdm, where = _progress_bar()
     start = time.perf_counter()
     bar = tqdm(range(epochs), desc=f"fit ({used})", unit="epoch", disable=not progress, **where)
@@ -402,13 +408,12 @@ def fit(
             rng.shuffle(order)
         total, correct, value = 0.0, 0, 0.0
         for i in range(0, n, size):
-            rows = order[i:i + size]
-            xb, yb = [X[r] for r in rows], [y[r] for r in rows]
+            rows = None if size == n else order[i:i + size]  # None: every row, in order (full batch)
             with collector_paused():
-                value, outputs = stepper.step(xb, yb)
-            total += value * len(rows)
+                value, outputs = stepper.step(rows)
+            total += value * (n if rows is None else len(rows))
             if history.accuracy is not None:
-                correct += sum(_correct(o, t, threshold) for o, t in zip(outputs, yb))
+                correct += count(outputs, rows, threshold, judge) if count else judge(outputs, rows)
         history.loss.append(value if size == n else total / n)  # one batch: its loss exactly
         if history.accuracy is not None:
             history.accuracy.append(correct / n)
