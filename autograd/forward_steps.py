@@ -180,6 +180,9 @@ def forward_steps_data(root: Value, wrt: Value, digits: int = 4) -> Dict[str, An
     text is already written in the shared notation; ``...Full`` numbers are
     ``repr`` of the float. ``tangents`` holds every leaf's starting tangent
     (``wrt``: 1, others: 0); each step then completes a node's tangent edge by edge.
+    ``rootTangent`` is ``droot/dwrt`` (what ``backward()`` puts in ``wrt.grad``) and
+    ``end`` says so in words. A step's ``rule`` is its edge's local derivative
+    (:func:`autograd.notation.edge`) and ``out`` the id of the op's edge into ``node``.
 
     >>> x = Value(1.0, label="x"); w = Value(-0.5, label="w")
     >>> y = (x * w).tanh(); y.label = "y"
@@ -191,11 +194,16 @@ def forward_steps_data(root: Value, wrt: Value, digits: int = 4) -> Dict[str, An
     ('v3', 'v2', 'e3_0', '-0.3932', True)
     >>> step["equation"]
     'dy/dx += ∂y/∂(x·w) · d(x·w)/dx = (1 − tanh(x·w)²) · (-0.5) = 0.7864 · (-0.5) = -0.3932'
+    >>> step["rule"], data["end"]
+    ('∂y/∂(x·w) = 1 − tanh(x·w)² = 0.7864', 'dy/dx = -0.3932, the gradient backward() gives x')
     """
     steps = forward_steps(root, wrt)
     order = topological_order(root)
     index = {v: i for i, v in enumerate(order)}
     names = notation.node_names(root)
+    end = steps[-1].tangent_after if steps else (1.0 if root is wrt else 0.0)
+    graph = steps[0].graph if steps else notation.GraphNames(root)
+    table = graph.table("text")
     return {
         "root": f"v{index[root]}",
         "rootName": names[root],
@@ -203,6 +211,10 @@ def forward_steps_data(root: Value, wrt: Value, digits: int = 4) -> Dict[str, An
         "wrtId": f"v{index[wrt]}",
         "tangents": {f"v{index[v]}": notation.number(1.0 if v is wrt else 0.0, digits)
                      for v in order if v.is_leaf and not v.is_constant},
+        "rootTangent": notation.number(end, digits),
+        "rootTangentFull": repr(end),
+        "end": (f"{notation.total(table.arg(root), table.arg(wrt))} = {notation.number(end, digits)}, "
+                f"the gradient backward() gives {table.name(wrt)}"),
         "steps": [_record(s, index, digits) for s in steps],
     }
 
@@ -214,6 +226,7 @@ def _record(s: ForwardStep, index: Dict[Value, int], digits: int) -> Dict[str, A
         "parent": f"v{index[s.parent]}",
         "op": f"op{i}",
         "edge": f"e{i}_{s.position}",
+        "out": f"e{i}",
         "tangent": notation.number(s.tangent_after, digits),
         "tangentFull": repr(s.tangent_after),
         "local": notation.number(s.local, digits),
@@ -223,6 +236,7 @@ def _record(s: ForwardStep, index: Dict[Value, int], digits: int) -> Dict[str, A
         "head": (f"Step {s.index + 1}: from {s.parent_name} forward through the {s.node.op} "
                  f"that makes {s.node_name}"),
         "symbolic": s.symbolic(),
+        "rule": notation._edge(s.node, s.position, s.local, s.graph.table("text"), digits),
         "equation": s.equation(digits),
         "equationFull": s.equation(17),
         "result": s.result(digits),

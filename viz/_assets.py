@@ -8,6 +8,7 @@ and print rules. Pictures sit on a light "card" in both themes, so their colours
 
 from __future__ import annotations
 
+import html
 from string import Template
 
 from ._render import PALETTE
@@ -57,6 +58,14 @@ svg { max-width: none; }
 """)
 
 STEP_CSS = _fill("""
+#order-line { margin: 0 0 .5em; font-weight: 600; }
+.orders { display: flex; flex-wrap: wrap; gap: .4em 1.4em; align-items: center; margin: 0 0 .6em;
+  border: 1px solid var(--border); border-radius: 6px; padding: .3em .9em .5em; }
+.orders legend { padding: 0 .3em; font-weight: bold; }
+.orders label { display: inline-flex; align-items: center; gap: .35em; cursor: pointer; }
+.orders input[type=radio] { width: 1.1em; height: 1.1em; margin: 0; accent-color: var(--focus); }
+.orders select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border);
+  border-radius: 4px; padding: .15em .4em; }
 #controls { display: flex; flex-wrap: wrap; gap: .5em; align-items: center; margin-bottom: .6em; }
 #controls button { min-width: 6.5em; }
 #counter { display: inline-block; width: 11em; text-align: center; white-space: nowrap;
@@ -91,28 +100,43 @@ details summary { cursor: pointer; padding: .2em 0; }
 @media print { #graph { max-height: none; overflow: visible; } #key { display: none; } }
 """)
 
-#: The colour key of the step page: each state has a colour and a line style or a mark.
-STEP_KEY = _fill("""<ul id="key" aria-label="Colour key">
+_KEY = _fill("""<ul id="key" aria-label="Colour key">
 <li><svg width="36" height="14" aria-hidden="true"><rect width="36" height="14" fill="#ffffff"/>
 <line x1="2" y1="7" x2="34" y2="7" stroke="${active}" stroke-width="4"/></svg>
-thick solid purple: the value, op and edge the gradient flows back through</li>
+<span>thick solid purple: <span id="key-flow">{flow}</span></span></li>
 <li><svg width="36" height="14" aria-hidden="true"><rect width="36" height="14" fill="#ffffff"/>
 <rect x="2" y="2" width="32" height="10" fill="none" stroke="${updated}" stroke-width="3" stroke-dasharray="6 3"/>
-</svg>thick dashed orange, &#x25C0;: the value whose grad is being updated</li>
-<li><span class="mono" style="color: var(--complete); font-weight: bold">grad 1.5 &#x2713;</span>: that grad is
- complete</li>
+</svg><span>thick dashed orange, &#x25C0;: <span id="key-updated">{updated}</span></span></li>
+<li><span class="mono" style="color: var(--complete); font-weight: bold"><span id="key-cell">{cell}</span> 1.5
+ &#x2713;</span><span>: that <span id="key-cell-2">{cell}</span> is complete</span></li>
 </ul>""")
+
+
+def step_key(flow: str, updated: str, cell: str) -> str:
+    """The colour key of the step page: each state has a colour and a line style or a mark; the
+    words say which order is shown (the page's script rewrites them when the order changes).
+
+    >>> "the value whose tangent is being updated" in step_key("...", "the value whose tangent is being updated",
+    ...                                                       "tangent")
+    True
+    """
+    return _KEY.format(flow=html.escape(flow), updated=html.escape(updated), cell=html.escape(cell))
+
+
+#: The colour key of a backprop page.
+STEP_KEY = step_key("the value, op and edge the gradient flows back through",
+                    "the value whose grad is being updated", "grad")
 
 STEP_SCRIPT = r"""
 (function () {
   "use strict";
   var root = document.getElementById("stepper");
   var D = JSON.parse(document.getElementById("chainrule-data").textContent);
-  var steps = D.steps, total = steps.length, frame = 0;
+  var walks = D.walks, walk = walks[0], steps = walk.steps, total = steps.length, frame = 0;
   var byId = function (id) { return document.getElementById(id); };
   var forwardHead = byId("head").textContent;
   var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  function gradText(nodeId) {
+  function cellText(nodeId) {  // the last text of a box: its grad (or tangent) cell
     var g = byId(nodeId);
     if (!g) return null;
     var t = g.getElementsByTagName("text");
@@ -129,35 +153,41 @@ STEP_SCRIPT = r"""
   });
   function setText(id, text, title) {
     var el = byId(id);
+    if (!el) return;
     if (el.textContent !== text) el.textContent = text;
     if (title) el.setAttribute("title", title); else el.removeAttribute("title");
   }
   function setDisabled(id, off) { byId(id).setAttribute("aria-disabled", off ? "true" : "false"); }
+  function hashFor(f) { return "#" + (walk.order === "forward" && walks.length > 1 ?
+    "wrt=" + encodeURIComponent(walk.wrt) + "&" : "") + "step=" + f; }
   function show(f, fromHash) {
     frame = Math.max(0, Math.min(total, isNaN(f) ? 0 : f));
     var marked = root.querySelectorAll(".hl-node, .hl-parent, .hl-op, .hl-edge");
     for (var i = 0; i < marked.length; i++) {
       marked[i].classList.remove("hl-node", "hl-parent", "hl-op", "hl-edge");
     }
-    var grads = {}, full = {}, complete = {};
-    if (frame > 0) { grads[D.root] = D.rootGrad; full[D.root] = D.rootGradFull; complete[D.root] = true; }
+    var cells = {}, full = {}, complete = {};
+    if (frame >= walk.seedFrame) {  // backprop's dL/dL = 1 from step 1; forward mode's inputs from frame 0
+      walk.seeds.forEach(function (u) { cells[u[0]] = u[1]; full[u[0]] = u[3]; if (u[2]) complete[u[0]] = true; });
+    }
     for (var k = 0; k < frame; k++) {  // a step updates one box (edge level) or several (neuron level)
       steps[k].updates.forEach(function (u) {
-        grads[u[0]] = u[1]; full[u[0]] = u[3];
+        cells[u[0]] = u[1]; full[u[0]] = u[3];
         if (u[2]) complete[u[0]] = true;
       });
     }
     var s = frame > 0 ? steps[frame - 1] : null, updated = {};
     if (s) s.updates.forEach(function (u) { updated[u[0]] = true; });
     for (var n = 0; n < D.nodes.length; n++) {
-      var node = D.nodes[n], id = node.id, t = gradText(id);
+      var node = D.nodes[n], id = node.id, t = cellText(id);
       if (!t) continue;
       var changed = !!updated[id];
-      t.textContent = "grad " + (id in grads ? grads[id] : "\u2013") + (complete[id] ? " \u2713" : "") +
+      t.textContent = walk.cell + " " + (id in cells ? cells[id] : "\u2013") + (complete[id] ? " \u2713" : "") +
         (changed ? " \u25C0" : "");
       t.classList.toggle("changed", changed);
       t.classList.toggle("complete", !!complete[id]);
-      tooltip(id, node.name + " (" + node.kind + "): data = " + node.data + ", grad = " +
+      tooltip(id, node.name + " (" + node.kind + "): data = " + node.data + ", " + walk.cell +
+        (walk.order === "forward" ? " d" + node.name + "/d" + walk.wrt : "") + " = " +
         (id in full ? full[id] : "\u2013") + (complete[id] ? " (complete)" : ""));
     }
     byId("forward").hidden = frame > 0;
@@ -170,13 +200,14 @@ STEP_SCRIPT = r"""
       setText("rule", s.rule);
       setText("equation", s.equation, "full precision: " + s.equationFull);
       setText("result", s.result);
-      var el = byId(s.parent);
+      var el = byId(s.updates[0][0]);
       if (el && el.scrollIntoView) {
         el.scrollIntoView({block: "nearest", inline: "nearest", behavior: reduced ? "auto" : "smooth"});
       }
     } else {
       setText("head", forwardHead);
-      ["symbolic", "rule", "equation", "result"].forEach(function (id) { setText(id, ""); });
+      setText("symbolic", walk.intro);
+      ["rule", "equation", "result"].forEach(function (id) { setText(id, ""); });
     }
     setText("counter", frame === 0 ? "frame 0 of " + total : "step " + frame + " of " + total);
     setDisabled("prev", frame === 0); setDisabled("first", frame === 0);
@@ -189,15 +220,63 @@ STEP_SCRIPT = r"""
       if (b) { if (on) b.setAttribute("aria-current", "step"); else b.removeAttribute("aria-current"); }
     }
     document.body.setAttribute("data-frame", String(frame));
+    document.body.setAttribute("data-order", walk.order);
     if (!fromHash && window.history && window.history.replaceState) {
-      try { window.history.replaceState(null, "", "#step=" + frame); } catch (e) { /* a sandboxed frame */ }
+      try { window.history.replaceState(null, "", hashFor(frame)); } catch (e) { /* a sandboxed frame */ }
     }
   }
-  function frameFromHash() {
-    var m = /(?:^#|&)step=(\d+)/.exec(window.location.hash || "");
+  // --- the order (and input) shown: pages with several walks switch between them ----------------
+  var radios = root.querySelectorAll("input[name=order]"), menu = byId("wrt");
+  function walkFor(order, wrt) {
+    for (var i = 0; i < walks.length; i++) {
+      if (walks[i].order === order && (order === "reverse" || walks[i].wrt === wrt)) return walks[i];
+    }
+    return null;
+  }
+  function useWalk(w) {
+    if (!w || w === walk) return false;
+    walk = w; steps = w.steps; total = steps.length;
+    setText("order-line", w.orderLine);
+    setText("key-flow", w.flow); setText("key-updated", w.updated);
+    setText("key-cell", w.cell); setText("key-cell-2", w.cell);
+    setText("total", String(total));
+    byId("controls").setAttribute("aria-label", w.controls);
+    var list = byId("steplist");
+    while (list.firstChild) list.removeChild(list.firstChild);
+    w.items.forEach(function (item, k) {
+      var li = document.createElement("li"), b = document.createElement("button");
+      b.type = "button"; b.setAttribute("data-frame", String(k + 1)); b.textContent = (k + 1) + ". " + item;
+      li.appendChild(b); list.appendChild(li);
+    });
+    for (var r = 0; r < radios.length; r++) radios[r].checked = radios[r].value === w.order;
+    if (menu) { if (w.order === "forward") menu.value = w.wrt; }
+    return true;
+  }
+  function chosen() {
+    var order = walks[0].order;
+    for (var r = 0; r < radios.length; r++) if (radios[r].checked) order = radios[r].value;
+    return walkFor(order, menu ? menu.value : null);
+  }
+  function switched() {  // at the end of one walk: the end of the other; anywhere else: its start
+    var atEnd = frame === total && frame > 0;
+    if (useWalk(chosen())) show(atEnd ? total : 0);
+  }
+  for (var r = 0; r < radios.length; r++) radios[r].addEventListener("change", switched);
+  if (menu) {
+    menu.addEventListener("change", function () {
+      for (var r = 0; r < radios.length; r++) radios[r].checked = radios[r].value === "forward";
+      switched();
+    });
+  }
+  function fromHash() {
+    var h = window.location.hash || "";
+    var m = /(?:^#|&)step=(\d+)/.exec(h), w = /(?:^#|&)wrt=([^&]*)/.exec(h);
+    var target = walks[0];
+    if (w) { try { target = walkFor("forward", decodeURIComponent(w[1])) || walks[0]; } catch (e) { /* bad % */ } }
+    useWalk(target);
     return m ? parseInt(m[1], 10) : 0;
   }
-  function go(f) { return function () { show(f()); }; }
+  // --- stepping ------------------------------------------------------------------------------------
   function button(id, f) {
     byId(id).addEventListener("click", function () {
       if (byId(id).getAttribute("aria-disabled") !== "true") show(f());
@@ -211,7 +290,7 @@ STEP_SCRIPT = r"""
     var b = e.target.closest ? e.target.closest("button[data-frame]") : null;
     if (b) show(parseInt(b.getAttribute("data-frame"), 10));
   });
-  window.addEventListener("hashchange", function () { show(frameFromHash(), true); });
+  window.addEventListener("hashchange", function () { show(fromHash(), true); });
   function typing(el) {
     if (!el || !el.tagName) return false;
     var tag = el.tagName.toLowerCase();
@@ -227,6 +306,6 @@ STEP_SCRIPT = r"""
     show(to);
     e.preventDefault();
   });
-  go(function () { return frameFromHash(); })();
+  show(fromHash());
 })();
 """

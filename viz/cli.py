@@ -5,6 +5,7 @@ expression, and demos that train small networks and draw them.
 
     chainrule graph "tanh(x*w + b)" --at x=2 w=-3 b=6.88 -o neuron.svg
     chainrule steps "tanh(x*w + b)" --at x=2 w=-3 b=6.88 -o steps.html
+    chainrule steps "tanh(x*w + b)" --at x=2 w=-3 b=6.88 --mode forward --wrt x
     chainrule demo xor --out out/
     chainrule worksheet --students 30 --seed 1 --level 2 --out sheets/
     chainrule grade sheets/answers.json responses.csv
@@ -87,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("-o", "--output", help="write the graph here: .svg, .png, .pdf (rendered by dot) or .dot/.gv")
     g.add_argument("--color-by", choices=("grad", "data"), default=None, help="shade the boxes by sign and size")
     g.add_argument("--json", action="store_true", help="print the value and gradients as JSON")
-    s = expression_command("steps", "Write a page that steps through backprop of an expression, edge by edge.")
+    s = expression_command("steps", "Write a page that steps through backprop of an expression, edge by edge "
+                                    "(or through forward mode from one input, with --mode forward --wrt x).")
     s.add_argument("-o", "--output", default=None,
                    help="the HTML file to write (default steps.html, or none when --slides is given)")
     s.add_argument("--slides", default=None, metavar="DIR",
@@ -96,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--level", choices=("auto", "edge", "neuron"), default="auto",
                    help="one step per edge, or per neuron (a labelled unit: its δ and its inputs' gradients); "
                         "auto (default) groups by neuron past 50 edges")
+    s.add_argument("--mode", choices=("reverse", "forward", "both"), default="reverse",
+                   help="the order of the chain rule: reverse (backprop, the default), forward (forward mode from "
+                        "the inputs named by --wrt), or both (one page with a switch between them)")
+    s.add_argument("--wrt", nargs="+", action="extend", default=None, metavar="NAME",
+                   help="the input(s) forward mode follows (needed with --mode forward; with --mode both, "
+                        "default every input)")
     s.add_argument("--title", default=None, help="the page title")
     s.add_argument("--quiet", action="store_true", help="do not print the steps")
     d = sub.add_parser("demo", help="Train a small network and draw it all.",
@@ -190,17 +198,32 @@ def _graph(args: argparse.Namespace) -> int:
 
 def _steps(args: argparse.Namespace) -> int:
     from .html import save_backprop_html
-    from .steps import Step, backprop_steps
 
     if not 72 <= args.dpi <= 600:
         raise UsageError(f"--dpi must be between 72 and 600, got {args.dpi}")
+    if args.mode == "forward" and not args.wrt:
+        raise UsageError("--mode forward needs --wrt NAME, the input forward mode follows")
+    if args.mode == "reverse" and args.wrt:
+        raise UsageError("--wrt is for --mode forward or both (backprop finds every input's gradient in one walk)")
+    if args.mode != "reverse" and args.slides is not None:
+        raise UsageError("--slides draws backprop's steps only; use --mode reverse with --slides, or write the "
+                         "page with --mode " + args.mode)
+    if args.mode == "forward" and args.level == "neuron":
+        raise UsageError("--level neuron groups backprop's steps by unit; forward mode goes one edge at a time")
     out, leaves, params = _compute(args)
+    wrt: List[Value] = []
+    for name in args.wrt or []:
+        if name not in leaves:
+            given = ", ".join(leaves) or "none"
+            raise UsageError(f"--wrt: {name} is not a variable given with --at (given: {given})")
+        if leaves[name] not in wrt:
+            wrt.append(leaves[name])
     output = args.output if args.output is not None or args.slides is not None else "steps.html"
     path = None
     if output is not None:
         path = save_backprop_html(out, output, title=args.title, rankdir=args.rankdir,
                                   params=params if args.params else None, max_nodes=args.max_nodes,
-                                  level=args.level)
+                                  level=args.level, mode=args.mode, wrt=wrt or None)
     slides = None
     if args.slides is not None:
         from .slides import save_slides
@@ -208,20 +231,41 @@ def _steps(args: argparse.Namespace) -> int:
         slides = save_slides(out, args.slides, dpi=args.dpi, title=args.title, rankdir=args.rankdir,
                              params=params if args.params else None, max_nodes=args.max_nodes, level=args.level)
     _report(args, out, leaves)
-    steps = backprop_steps(out, level=args.level)
     if not args.quiet:
-        what = "one neuron" if steps and not isinstance(steps[0], Step) else "one edge"
-        print(f"\nbackprop, {what} at a time ({len(steps)} step{'' if len(steps) == 1 else 's'}):")
-        for s in steps:
-            lines = s.equation(digits=args.digits).splitlines()
-            print(f"{s.index + 1:>4}. {lines[0]}")
-            for line in lines[1:]:
-                print(f"      {line}")
+        if args.mode != "forward":
+            _print_reverse(out, args.level, args.digits)
+        for x in (wrt or [v for v in leaves.values() if not v.is_constant]) if args.mode != "reverse" else []:
+            _print_forward(out, x, args.digits)
     if path is not None:
         print(f"wrote {path} (open it in a browser; Next/Prev or the arrow keys step through)")
     if slides is not None:
         print(f"wrote {len(slides.pngs)} slides ({args.dpi} dpi) and {slides.handout} into {args.slides}")
     return 0
+
+
+def _print_reverse(out: Value, level: str, digits: int) -> None:
+    from .steps import Step, backprop_steps
+
+    steps = backprop_steps(out, level=level)
+    what = "one neuron" if steps and not isinstance(steps[0], Step) else "one edge"
+    print(f"\nbackprop, {what} at a time ({len(steps)} step{'' if len(steps) == 1 else 's'}):")
+    for s in steps:
+        lines = s.equation(digits=digits).splitlines()
+        print(f"{s.index + 1:>4}. {lines[0]}")
+        for line in lines[1:]:
+            print(f"      {line}")
+
+
+def _print_forward(out: Value, x: Value, digits: int) -> None:
+    from autograd.forward_steps import forward_steps_data
+
+    data = forward_steps_data(out, x, digits)
+    steps = data["steps"]
+    print(f"\nforward mode from {data['wrt']}, one edge at a time ({len(steps)} step{'' if len(steps) == 1 else 's'}; "
+          f"inputs' tangents: {data['wrt']} 1, every other 0):")
+    for k, s in enumerate(steps):
+        print(f"{k + 1:>4}. {s['equation']}")
+    print(f"      {data['end']}")
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -17,12 +17,13 @@ from typing import Any, Dict, List, Optional
 from autograd import Value, notation
 from nn.io import PathLike
 
-from ._assets import BASE_CSS, STEP_CSS, STEP_KEY, STEP_SCRIPT
+from ._assets import BASE_CSS, STEP_CSS, STEP_SCRIPT, step_key
 from ._render import PAGE_HEAD, check_digits, fmt, svg
 from .graph import _build, _check, _param_set, describe_graph, node_kind
-from .steps import LEVELS, NeuronStep, Step, backprop_steps, node_names
+from .steps import LEVELS, backprop_steps, node_names
+from .walks import MAX_FORWARD_STEPS, MODES, Wrt, forward_walk, resolve_wrt, reverse_walk
 
-__all__ = ["save_backprop_html", "backprop_html", "forward_lines"]
+__all__ = ["save_backprop_html", "backprop_html", "forward_lines", "MODES"]
 
 
 
@@ -64,118 +65,127 @@ def backprop_html(
     max_nodes: Optional[int] = 500,
     digits: int = 4,
     level: str = "auto",
+    mode: str = "reverse",
+    wrt: Wrt = None,
 ) -> str:
-    """The step-through page of :func:`save_backprop_html`, as a string."""
-    order = _check(root, rankdir, max_nodes, None, who="save_backprop_html")
-    check_digits("save_backprop_html", digits)
+    """The step-through page of :func:`save_backprop_html`, as a string.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, label="x"); y = x * x; y.label = "y"
+    >>> page = backprop_html(y, mode="forward", wrt="x")
+    >>> "Forward mode through y: dy/dx" in page and "dy/dx += ∂y/∂x · dx/dx = x · 1.0" in page
+    True
+    """
+    who = "save_backprop_html"
+    order = _check(root, rankdir, max_nodes, None, who=who)
+    check_digits(who, digits)
     if title is not None and not isinstance(title, str):
-        raise TypeError(f"save_backprop_html() title must be a str or None, got {type(title).__name__}: {title!r}")
+        raise TypeError(f"{who}() title must be a str or None, got {type(title).__name__}: {title!r}")
+    if not isinstance(mode, str):
+        raise TypeError(f"{who}() mode must be a str ('reverse', 'forward' or 'both'), got "
+                        f"{type(mode).__name__}: {mode!r}")
     if level not in LEVELS:
-        raise ValueError(f"save_backprop_html() level must be 'auto', 'edge' or 'neuron', got {level!r}")
+        raise ValueError(f"{who}() level must be 'auto', 'edge' or 'neuron', got {level!r}")
     names = node_names(root)
+    inputs = resolve_wrt(who, root, order, names, mode, wrt)
+    if mode == "forward" and level == "neuron":
+        raise ValueError(f"{who}() level='neuron' groups backprop's steps by unit; forward mode goes one edge "
+                         f"at a time: use level='auto' or 'edge' with mode='forward'")
     index = {v: i for i, v in enumerate(order)}
-    steps = backprop_steps(root, level=level)
-    neuron = bool(steps) and isinstance(steps[0], NeuronStep)
-    edges = [e for s in steps for e in s.edges] if neuron else steps
     root_name = names[root]
-    param_set = _param_set(params, "save_backprop_html")
-    # Lay each grad cell out for the widest text it will show, marks included.
-    texts: Dict[Value, List[str]] = {v: ["–"] for v in order}
-    texts[root].append(fmt(1.0, digits) + MARKS)
-    for e in edges:
-        texts[e.parent].append(fmt(e.parent_grad_after, digits) + MARKS)
-    widest = {v: max(ts, key=len) for v, ts in texts.items()}
+    walks: List[Dict[str, Any]] = []
+    graph_names = notation.GraphNames(root)
+    if mode != "forward":
+        walks.append(reverse_walk(root, backprop_steps(root, level=level), index, digits, graph_names))
+    n_edges = sum(1 for v in order for p in v.parents if not p.is_constant)
+    if len(inputs) * n_edges > MAX_FORWARD_STEPS:
+        raise ValueError(
+            f"{who}() would embed {len(inputs)} forward walks of {n_edges} steps each (more than "
+            f"{MAX_FORWARD_STEPS} in all); pass wrt= the inputs to follow, e.g. wrt={names[inputs[0]]!r}")
+    walks += [forward_walk(root, x, digits, graph_names) for x in inputs]
+    param_set = _param_set(params, who)
+    # Lay each cell out for the widest text it will show, marks included ("tan" stands for
+    # the extra width of "tangent" over "grad").
+    texts: Dict[str, List[str]] = {f"v{i}": ["\u2013"] for i in range(len(order))}
+    for walk in walks:
+        extra = "tan" if walk["cell"] == "tangent" else ""
+        for seed in walk["seeds"]:
+            texts[seed[0]].append(extra + seed[1] + MARKS)
+        for step in walk["steps"]:
+            for update in step["updates"]:
+                texts[update[0]].append(extra + update[1] + MARKS)
+    widest = {v: max(texts[f"v{i}"], key=len) for i, v in enumerate(order)}
     graph = _build(root, order, rankdir, None, param_set, True, digits, grad_text=lambda v: widest[v])
     title_text, desc = describe_graph(root, order, names, param_set)
-    graph.describe(title_text, desc.split(" Gradients:")[0] + " The grads fill in as you step through backprop.")
+    desc = desc.split(" Gradients:")[0]
+    if mode == "reverse":
+        desc += " The grads fill in as you step through backprop."
+    else:
+        cells = "grad (backprop) or tangent (forward mode)" if mode == "both" else "tangent"
+        desc = (desc.replace("name, data and grad;", f"name, data and {cells};") +
+                " The cells fill in as you step through.")
+    graph.describe(title_text, desc)
     picture = _clean_svg(svg(graph))
-    what = "one neuron at a time" if neuron else "one edge at a time"
-    title = title if title is not None else f"Backprop through {root_name}, {what}"
+    first = walks[0]
+    if title is None:
+        what = "one neuron at a time" if first["level"] == "neuron" else "one edge at a time"
+        if mode == "reverse":
+            title = f"Backprop through {root_name}, {what}"
+        elif mode == "forward" and len(inputs) == 1:
+            title = f"Forward mode through {root_name}: {first['total']}, one edge at a time"
+        elif mode == "forward":
+            title = f"Forward mode through {root_name}, one edge at a time"
+        else:
+            title = f"The chain rule through {root_name} in both orders: backprop and forward mode"
     data = {
         "root": f"v{index[root]}",
         "rootName": root_name,
-        "rootGrad": fmt(1.0, digits),
-        "rootGradFull": repr(1.0),
-        "level": "neuron" if neuron else "edge",
+        "mode": mode,
         "nodes": [{"id": f"v{i}", "name": names[v], "kind": node_kind(v, param_set), "data": repr(v.data)}
                   for i, v in enumerate(order)],
-        "steps": [_neuron_record(s, index, digits) if neuron else _step_record(s, index, digits) for s in steps],
+        "walks": walks,
     }
-    forward = forward_lines(root, digits)
     return _PAGE.format(
         title=html.escape(title),
         css=BASE_CSS + STEP_CSS,
         svg=picture,
-        key=STEP_KEY,
-        forward="".join(f"<li>{html.escape(line)}</li>" for line in forward),
+        key=step_key(first["flow"], first["updated"], first["cell"]),
+        orders=_order_controls(walks),
+        order_line=html.escape(first["orderLine"]),
+        forward="".join(f"<li>{html.escape(line)}</li>" for line in forward_lines(root, digits)),
         steplist="".join(
-            f'<li><button type="button" data-frame="{s.index + 1}">{s.index + 1}. '
-            f'{html.escape(s.equation(digits=digits).splitlines()[0])}</button></li>' for s in steps
+            f'<li><button type="button" data-frame="{k + 1}">{k + 1}. {html.escape(item)}</button></li>'
+            for k, item in enumerate(first["items"])
         ),
-        total=len(steps),
+        total=len(first["steps"]),
+        controls=html.escape(first["controls"]),
         root_line=html.escape(f"{root_name} = {fmt(root.data, digits)}"),
         data=_script_json(data),
         script=STEP_SCRIPT,
     )
 
 
-#: The marks a grad cell can carry on the step page: ✓ complete, ◀ being updated.
+#: The marks a cell can carry on the step page: \u2713 complete, \u25c0 being updated.
 MARKS = " \u2713 \u25c0"
 
 
-def _step_record(s: Step, index: Dict[Value, int], digits: int) -> Dict[str, Any]:
-    """One edge-level frame: what the page highlights, the boxes it updates and the text it
-    shows (all text from :mod:`autograd.notation`)."""
-    i = index[s.node]
-    parent = f"v{index[s.parent]}"
-    return {
-        "node": f"v{i}",
-        "parent": parent,
-        "op": f"op{i}",
-        "edge": f"e{i}_{s.position}",
-        "out": f"e{i}",
-        "grad": fmt(s.parent_grad_after, digits),
-        "gradFull": repr(s.parent_grad_after),
-        "final": s.final,
-        "updates": [[parent, fmt(s.parent_grad_after, digits), s.final, repr(s.parent_grad_after)]],
-        "highlight": {"node": [f"v{i}"], "parent": [parent], "op": [f"op{i}"],
-                      "edge": [f"e{i}_{s.position}", f"e{i}"]},
-        "head": f"Step {s.index + 1}: through the {s.op} that made {s.node_name}, back to its input {s.parent_name}",
-        "symbolic": s.symbolic(),
-        "rule": notation.edge(s.node, s.position, digits, root=s.root),
-        "equation": s.equation(digits=digits),
-        "equationFull": s.equation(digits=17),
-        "result": s.result(digits=digits),
-    }
-
-
-def _neuron_record(s: NeuronStep, index: Dict[Value, int], digits: int) -> Dict[str, Any]:
-    """One neuron-level frame: the unit's nodes and edges, and every box it updates, in order."""
-    unit = f"v{index[s.unit]}"
-    members = [f"v{index[v]}" for v in s.members]
-    inputs = [f"v{index[i.value]}" for i in s.inputs]
-    edges = [f"e{index[e.node]}_{e.position}" for e in s.edges] + [f"e{index[v]}" for v in s.members]
-    lines = s.lines(digits)
-    last = s.edges[-1]
-    return {
-        "node": unit,
-        "parent": inputs[0] if inputs else unit,
-        "op": f"op{index[s.unit]}",
-        "edge": edges[0],
-        "out": f"e{index[s.unit]}",
-        "grad": fmt(last.parent_grad_after, digits),
-        "gradFull": repr(last.parent_grad_after),
-        "final": last.final,
-        "updates": [[f"v{index[e.parent]}", fmt(e.parent_grad_after, digits), e.final, repr(e.parent_grad_after)]
-                    for e in s.edges],
-        "highlight": {"node": members, "parent": inputs, "op": [f"op{index[v]}" for v in s.members], "edge": edges},
-        "head": f"Step {s.index + 1}: the unit {s.unit_name}, {lines[0]}",
-        "symbolic": s.symbolic(),
-        "rule": "",
-        "equation": "\n".join(line.strip() for line in lines[1:]),
-        "equationFull": "\n".join(line.strip() for line in s.lines(17)[1:]),
-        "result": s.result(digits=digits),
-    }
+def _order_controls(walks: List[Dict[str, Any]]) -> str:
+    """The switch between orders (and inputs) when the page holds more than one walk."""
+    if len(walks) == 1:
+        return ""
+    forward = [w for w in walks if w["order"] == "forward"]
+    options = "".join(f'<option value="{html.escape(w["wrt"], quote=True)}">{html.escape(w["wrt"])}</option>'
+                      for w in forward)
+    select = (f'<span class="wrt"><label for="wrt">with respect to</label> '
+              f'<select id="wrt" aria-describedby="order-line">{options}</select></span>')
+    if walks[0]["order"] == "forward":  # forward mode only, from several inputs
+        return f'<div id="orders" class="orders" role="group" aria-label="Forward mode">{select}</div>'
+    return (
+        '<fieldset id="orders" class="orders"><legend>Order of the chain rule</legend>'
+        '<label><input type="radio" name="order" value="reverse" checked> Reverse (backprop)</label>'
+        '<label><input type="radio" name="order" value="forward"> Forward mode</label>'
+        f'{select}</fieldset>'
+    )
 
 
 def save_backprop_html(
@@ -187,8 +197,10 @@ def save_backprop_html(
     max_nodes: Optional[int] = 500,
     digits: int = 4,
     level: str = "auto",
+    mode: str = "reverse",
+    wrt: Wrt = None,
 ) -> pathlib.Path:
-    """Write a single HTML page that steps through backprop from ``root``.
+    """Write a single HTML page that steps through backprop from ``root`` (or forward mode).
 
     The page shows the computation graph (inline SVG) and, frame by frame,
     the chain rule along one edge (``level="edge"``) or through one neuron
@@ -201,6 +213,25 @@ def save_backprop_html(
     buttons or the arrow keys move between frames (Home/End jump). Everything
     is inline: no network is used. ``.grad`` is not touched. Returns the path.
 
+    ``mode`` picks the order of the chain rule the page walks:
+
+    - ``"reverse"`` (the default): backprop, as above. ``wrt`` must be None: one
+      backward walk gives every input's gradient.
+    - ``"forward"``: forward mode from the input ``wrt`` (a leaf ``Value`` or its
+      name, ``wrt="x"``): nodes in :func:`~autograd.topological_order`, one edge at
+      a time, each box's ``tangent`` cell filling in with ``dn/dx`` (the inputs'
+      tangents, 1 for ``x`` and 0 for the others, show from frame 0); each step is
+      :func:`autograd.forward_steps`' ``dn/dx += ∂n/∂s · ds/dx = ...`` and the last
+      one ends on ``dL/dx``, the number backprop puts in ``x.grad``. A list of
+      inputs gives one walk each and a menu to choose between them.
+    - ``"both"``: one page with a switch (radio buttons and a menu of inputs) between
+      the backprop walk and the forward walk from each input (``wrt``: which inputs,
+      default every one; at most :data:`viz.walks.MAX_FORWARD_STEPS` forward steps in
+      all). Made for a projector: switch orders without leaving the page. The page
+      opens on backprop; the address (``#wrt=x&step=3``) says which walk and step.
+
+    The title, the line under it and the colour key say which order is shown.
+
     >>> import tempfile, os
     >>> from autograd import Value
     >>> x = Value(2.0, label="x"); w = Value(-0.5, label="w")
@@ -209,11 +240,14 @@ def save_backprop_html(
     >>> page = path.read_text(encoding="utf-8")
     >>> "<svg" in page and "dL/dw" not in page and "dy/dw += dy/d(x·w) · ∂(x·w)/∂w = 0.42 · x" in page
     True
+    >>> page = save_backprop_html(y, path, mode="forward", wrt=x).read_text(encoding="utf-8")
+    >>> "Order: forward mode, from x on to y" in page and "dy/dx = -0.21, the gradient backward() gives x" in page
+    True
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save_backprop_html() path must be a str or os.PathLike, got {type(path).__name__}: {path!r}")
     page = backprop_html(root, title=title, rankdir=rankdir, params=params, max_nodes=max_nodes, digits=digits,
-                         level=level)
+                         level=level, mode=mode, wrt=wrt)
     out = pathlib.Path(path)
     out.write_text(page, encoding="utf-8")
     return out
@@ -221,7 +255,9 @@ def save_backprop_html(
 
 _PAGE = PAGE_HEAD + """<main id="stepper">
 <h1>{title}</h1>
-<div id="controls" role="group" aria-label="Step through backprop">
+<p id="order-line">{order_line}</p>
+{orders}
+<div id="controls" role="group" aria-label="{controls}">
 <button id="first" type="button" title="first frame (Home)">&#x00AB; First</button>
 <button id="prev" type="button" title="previous step (&#x2190;)">&#x25C0; Prev</button>
 <span id="counter">frame 0 of {total}</span>
@@ -241,7 +277,8 @@ _PAGE = PAGE_HEAD + """<main id="stepper">
 <div id="graph" class="card" tabindex="0" role="region" aria-label="Computation graph (scrolls)">{svg}</div>
 <figcaption>{key}</figcaption>
 </figure>
-<details><summary>All {total} steps</summary><ol id="steplist" class="mono">{steplist}</ol></details>
+<details><summary>All <span id="total">{total}</span> steps</summary>
+<ol id="steplist" class="mono">{steplist}</ol></details>
 </main>
 <script type="application/json" id="chainrule-data">{data}</script>
 <script>{script}</script>

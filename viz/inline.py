@@ -71,13 +71,15 @@ class StepThrough:
         self.root = root
         self.height = height
         self._page = backprop_html(root, **page_options)
+        self.mode = page_options.get("mode", "reverse")
 
     def html(self) -> str:
         """The self-contained step-through page (what ``save_backprop_html`` writes)."""
         return self._page
 
     def _repr_html_(self) -> str:
-        title = f"Backpropagation step by step: {self.root.label or 'the output'}"
+        what = {"forward": "Forward mode", "both": "Backprop and forward mode"}.get(self.mode, "Backpropagation")
+        title = f"{what} step by step: {self.root.label or 'the output'}"
         return (
             f'<iframe srcdoc="{html.escape(self._page, quote=True)}" title="{html.escape(title, quote=True)}" '
             f'style="width: 100%; height: {self.height}px; border: 1px solid #888;" '
@@ -90,7 +92,9 @@ class StepThrough:
 
 def show_steps(root: Value, height: int = 560, **page_options: Any) -> StepThrough:
     """Step through ``root``'s backward pass inline in Jupyter (the last
-    expression of a cell). ``page_options`` are :func:`viz.backprop_html`'s.
+    expression of a cell). ``page_options`` are :func:`viz.backprop_html`'s:
+    ``show_steps(y, mode="forward", wrt="x")`` steps through forward mode instead,
+    ``mode="both"`` gives a switch between the two orders.
 
     >>> from autograd import Value
     >>> a = Value(1.5, label="a"); b = (a * a).tanh(); b.label = "b"

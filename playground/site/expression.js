@@ -7,7 +7,27 @@ export function setupExpression({ py, viz }) {
   const sliders = $("sliders"), graph = $("graph"), pathsBox = $("paths");
   const stepText = $("step-text"), stepResult = $("step-result"), counter = $("step-counter");
   const prev = $("step-prev"), next = $("step-next");
+  const heading = $("steps-heading"), wrtSelect = $("wrt");
+  const orderRadios = [...document.querySelectorAll("input[name=order]")];
   let view = null, step = 0, selected = null, timer = null;
+
+  // Reverse (backprop) or forward mode from one input: Python walks the graph either way.
+  function order() { return orderRadios.find((r) => r.checked)?.value || "reverse"; }
+  function renderOrder(reply) {
+    const names = reply.leaves.filter((l) => l.id).map((l) => l.name);
+    if (wrtSelect.dataset.names !== names.join(",")) {
+      wrtSelect.dataset.names = names.join(",");
+      wrtSelect.replaceChildren(...names.map((name) => {
+        const option = document.createElement("option");
+        option.value = name;
+        option.textContent = name;
+        return option;
+      }));
+    }
+    if (reply.wrt) wrtSelect.value = reply.wrt;
+    wrtSelect.disabled = reply.mode !== "forward";
+    heading.textContent = reply.heading;
+  }
 
   function clearMarks(cls) {
     for (const el of graph.querySelectorAll(`.${cls}`)) el.classList.remove(cls);
@@ -23,13 +43,17 @@ export function setupExpression({ py, viz }) {
     prev.disabled = step === 0;
     next.disabled = step >= steps.length;
     if (step === 0) {
-      stepText.textContent = steps.length ? "Press Next step to start the backward pass." : "";
+      const start = view && view.mode === "forward"
+        ? `Press Next step to start forward mode from ${view.wrt}: its tangent is 1, every other input's 0.`
+        : "Press Next step to start the backward pass.";
+      stepText.textContent = steps.length ? start : "";
       stepResult.textContent = "";
       return;
     }
     const s = steps[step - 1];
     stepText.textContent = s.equation;
-    stepResult.textContent = s.result;
+    // the last forward step ends on dL/dx: the gradient in the table
+    stepResult.textContent = step === steps.length && view.end ? `${s.result}\n${view.end}` : s.result;
     mark([s.edge, s.out], "step-edge");
     mark([s.node, s.parent, s.op], "step-node");
   }
@@ -90,7 +114,9 @@ export function setupExpression({ py, viz }) {
   }
 
   function update() {
-    const reply = py("expression", { text: exprInput.value, values: valuesInput.value });
+    const mode = order();
+    const reply = py("expression", { text: exprInput.value, values: valuesInput.value, mode,
+                                     wrt: mode === "forward" && wrtSelect.value ? wrtSelect.value : null });
     if (!reply.ok) {
       errorBox.textContent = reply.error;
       errorBox.hidden = false;
@@ -103,6 +129,7 @@ export function setupExpression({ py, viz }) {
     $("value").textContent = reply.value_text;
     renderTable(reply.leaves);
     renderSliders(reply.leaves);
+    renderOrder(reply);
     const svg = showSVG(viz, reply.dot, graph, reply.description);
     $("graph-desc").textContent = reply.description;
     for (const leaf of reply.leaves) {
@@ -120,7 +147,9 @@ export function setupExpression({ py, viz }) {
     }
     step = Math.min(step, reply.steps.length);
     showStep();
-    selectLeaf(selected && reply.paths[selected] ? selected : reply.leaves[0]?.name);
+    // forward mode from x: show x's paths, the edges its tangent flows along
+    const leaf = reply.mode === "forward" ? reply.wrt : selected;
+    selectLeaf(leaf && reply.paths[leaf] ? leaf : reply.leaves[0]?.name);
   }
 
   function schedule(ms) {
@@ -129,6 +158,8 @@ export function setupExpression({ py, viz }) {
   }
 
   exprInput.addEventListener("input", () => { step = 0; schedule(250); });
+  for (const radio of orderRadios) radio.addEventListener("change", () => { step = 0; schedule(0); });
+  wrtSelect.addEventListener("change", () => { step = 0; schedule(0); });
   valuesInput.addEventListener("input", () => schedule(250));
   $("expr-form").addEventListener("submit", (e) => { e.preventDefault(); schedule(0); });
   next.addEventListener("click", () => { if (view && step < view.steps.length) { step += 1; showStep(); } });

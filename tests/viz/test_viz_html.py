@@ -52,9 +52,11 @@ def test_page_data_lists_every_step(tmp_path):
     page = save_backprop_html(o, tmp_path / "s.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/json" id="chainrule-data">(.*?)</script>', page, re.S)[1])
     steps = backprop_steps(o)
-    assert len(data["steps"]) == len(steps) == 9
+    assert [w["order"] for w in data["walks"]] == ["reverse"]  # a backprop page holds one walk
+    records = data["walks"][0]["steps"]
+    assert len(records) == len(steps) == 9
     order = topological_order(o)
-    for record, s in zip(data["steps"], steps):
+    for record, s in zip(records, steps):
         assert record["equation"] == s.equation()
         assert record["updates"] == [[record["parent"], record["grad"], s.final, repr(s.parent_grad_after)]]
         assert record["node"] == f"v{order.index(s.node)}" and record["parent"] == f"v{order.index(s.parent)}"

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import ast
 import math
-from typing import Any, Dict, List, Mapping, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from autograd import Value, explain, topological_order
 from autograd.expr import ExpressionError, check_expression, evaluate
+from autograd.forward_steps import forward_steps_data
 
 from ..expr import parse_pairs
 from ..graph import draw_graph
 from ..steps import backprop_steps, node_names
 
-__all__ = ["expression_view", "variables", "parse_values", "DEFAULT_VALUE"]
+__all__ = ["expression_view", "variables", "parse_values", "DEFAULT_VALUE", "ORDERS"]
+
+#: The orders of the chain rule the tab can step through.
+ORDERS = ("reverse", "forward")
 
 #: The value a variable gets until the user gives it one.
 DEFAULT_VALUE = 1.0
@@ -83,7 +87,8 @@ def _path_edges(root: Value, leaf: Value, index: Dict[Value, int]) -> Dict[str, 
     return {"nodes": nodes, "edges": edges}
 
 
-def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digits: int = 4) -> Dict[str, Any]:
+def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digits: int = 4,
+                    mode: str = "reverse", wrt: Optional[str] = None) -> Dict[str, Any]:
     """Everything the Expression tab shows for ``text`` at ``values``, as JSON-ready data.
 
     ``values`` is the CLI's ``--at`` text (``"x=2 w=-3"``) or a dict. A variable
@@ -98,6 +103,14 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
     the nodes and edges on its paths to the root with what
     ``explain(root, wrt=leaf)`` says about them.
 
+    ``mode`` is the order the steps walk: ``"reverse"`` (backprop, the default) or
+    ``"forward"``: forward mode from the variable ``wrt`` (its name; None means the
+    first variable, and so does a name the expression no longer has, since the page
+    may ask with a choice made before the expression was edited: ``wrt_note`` then
+    says so). Forward steps come from :func:`autograd.forward_steps_data`, with the
+    same keys as the reverse ones; ``end`` is the closing line (``dL/dx = ..., the
+    gradient backward() gives x``) and ``tangent`` the root's tangent, ``.grad`` of ``wrt``.
+
     >>> view = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88")
     >>> [(leaf["name"], round(leaf["grad"], 6)) for leaf in view["leaves"]]
     [('x', -1.502915), ('w', 1.001943), ('b', 0.500972)]
@@ -107,7 +120,15 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
     ['e2_0', 'e2', 'e4_0', 'e4', 'e5_0', 'e5']
     >>> expression_view("x +* 2", "x=1")["error"]
     'cannot parse the expression at column 4: invalid syntax'
+    >>> fwd = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88", mode="forward", wrt="w")
+    >>> fwd["wrt"], fwd["steps"][0]["equation"], fwd["tangent"] == view["leaves"][1]["grad"]
+    ('w', 'd(x·w)/dw += ∂(x·w)/∂x · dx/dw = w · 0.0 = -3.0 · 0.0 = 0.0', True)
     """
+    if mode not in ORDERS:
+        return {"ok": False, "error": f"expression_view() mode must be 'reverse' or 'forward', got {mode!r}"}
+    if wrt is not None and not isinstance(wrt, str):
+        return {"ok": False, "error": f"expression_view() wrt must be a variable's name or None, "
+                                      f"got {type(wrt).__name__}: {wrt!r}"}
     try:
         given = _values(text, values)
         # Inner nodes stay unlabelled, so every view names them by their expression
@@ -128,6 +149,7 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
             except ValueError as e:  # too many paths to list: say so, and still show the rest
                 said = str(e)
             paths[name] = {**ids, "explain": said}
+        walk = _walk(out, leaves, index, root_name, steps, digits, mode, wrt)
     except (ExpressionError, ValueError, ArithmeticError) as e:
         return {"ok": False, "error": str(e)}
     return {
@@ -144,19 +166,46 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
         ],
         "dot": graph.source,
         "description": _describe(out, leaves, root_name, len(order)),
-        "steps": [
-            {
-                "equation": s.equation(root_name, digits),
-                "result": s.result(root_name, digits),
-                "node": f"v{index[s.node]}",
-                "parent": f"v{index[s.parent]}",
-                "op": f"op{index[s.node]}",
-                "edge": f"e{index[s.node]}_{s.position}",
-                "out": f"e{index[s.node]}",
-            }
-            for s in steps
-        ],
+        **walk,
         "paths": paths,
+    }
+
+
+def _walk(out: Value, leaves: Mapping[str, Value], index: Dict[Value, int], root_name: str, steps: List[Any],
+          digits: int, mode: str, wrt: Optional[str]) -> Dict[str, Any]:
+    """The steps the tab walks through, in the order asked for, and what to say about them."""
+    if mode == "reverse":
+        return {
+            "mode": "reverse", "wrt": None, "end": "",
+            "heading": "Backward pass, one edge at a time",
+            "steps": [
+                {
+                    "equation": s.equation(root_name, digits),
+                    "result": s.result(root_name, digits),
+                    "node": f"v{index[s.node]}",
+                    "parent": f"v{index[s.parent]}",
+                    "op": f"op{index[s.node]}",
+                    "edge": f"e{index[s.node]}_{s.position}",
+                    "out": f"e{index[s.node]}",
+                }
+                for s in steps
+            ],
+        }
+    names = [name for name, leaf in leaves.items() if leaf in index]
+    if not names:
+        raise ValueError("forward mode needs a variable: this expression has none")
+    note = ""
+    if wrt is None or wrt not in names:
+        if wrt is not None:
+            note = f"{wrt} is not in the expression; forward mode from {names[0]} instead"
+        wrt = names[0]
+    data = forward_steps_data(out, leaves[wrt], digits)
+    keys = ("equation", "result", "node", "parent", "op", "edge", "out")
+    return {
+        "mode": "forward", "wrt": wrt, "wrt_note": note, "end": data["end"],
+        "heading": f"Forward mode from {wrt}, one edge at a time",
+        "tangent": float(data["rootTangentFull"]),
+        "steps": [{k: r[k] for k in keys} for r in data["steps"]],
     }
 
 
