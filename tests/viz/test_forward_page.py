@@ -11,8 +11,8 @@ import re
 import pytest
 
 from autograd import Value, notation, topological_order
-from autograd.forward_steps import forward_steps
 from autograd.demo import neuron
+from autograd.forward_steps import forward_steps
 from viz import save_backprop_html, show_steps
 from viz._render import fmt
 from viz.cli import main

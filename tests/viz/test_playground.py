@@ -90,6 +90,44 @@ def test_expression_tab_is_accessible(visit):
     assert visit.errors == [] and visit.blocked == []
 
 
+def test_forward_order_in_the_expression_tab(visit):
+    """Choose Forward, keyboard only: the steps are forward mode's, from Python, and the last tangent is the
+    gradient the table shows for that input."""
+    from a11y import assert_accessible, assert_focus_visible
+
+    page = enter(visit, "tanh(x*w + b)", "x=2 w=-3 b=6.88",
+                 "document.querySelector(\"[data-testid='grad-b']\")?.dataset.value")
+    assert page.is_disabled("[data-testid=wrt]")  # reverse: one walk gives every gradient
+    page.focus("[data-testid=order-reverse]")
+    assert_focus_visible(page)
+    page.keyboard.press("ArrowRight")  # a radio group: the arrow keys choose
+    page.wait_for_function("document.querySelector('[data-testid=steps-heading]').textContent"
+                           " === 'Forward mode from x, one edge at a time'")
+    assert page.is_checked("[data-testid=order-forward]") and not page.is_disabled("[data-testid=wrt]")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "wrt"
+    page.select_option("[data-testid=wrt]", "w")
+    page.wait_for_function("document.querySelector('[data-testid=steps-heading]').textContent.includes('from w')")
+    expected = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88", mode="forward", wrt="w")
+    assert page.text_content("[data-testid=step-text]").startswith("Press Next step to start forward mode from w")
+    for step in expected["steps"]:
+        page.click("[data-testid=step-next]")
+        assert page.text_content("[data-testid=step-text]") == step["equation"]
+        assert page.locator("[data-testid=graph] .step-edge").count() == 2
+    # the last step ends on dL/dw, and it is the gradient in the table (the same Python ran in the page)
+    assert page.text_content("#step-result").splitlines() == [expected["steps"][-1]["result"], expected["end"]]
+    assert expected["end"].startswith("dL/dw = 1.002") and expected["end"].endswith("gives w")
+    assert math.isclose(expected["tangent"], shown_grad(page, "w"), rel_tol=4e-16, abs_tol=0)
+    # w's paths are the ones shown: the edges its tangent flows along
+    assert page.text_content("[data-testid=paths]").startswith("dL/dw")
+    page.click("[data-testid=step-prev]")
+    assert_accessible(page)  # light and dark, forward selected
+    page.check("[data-testid=order-reverse]")
+    page.wait_for_function("document.querySelector('[data-testid=steps-heading]').textContent.startsWith('Backward')")
+    assert page.is_disabled("[data-testid=wrt]")
+    assert visit.errors == [] and visit.blocked == []
+
+
 def test_ten_training_steps_lower_the_loss_shown(visit):
     page = visit.page
     page.click("[data-testid=tab-network]")

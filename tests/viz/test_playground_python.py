@@ -155,3 +155,30 @@ def test_the_expression_tab_names_nodes_as_explain_and_the_cli_do():
     assert view["steps"][1]["equation"] == "dL/d(x·w) += dL/d(x·w + b) · ∂(x·w + b)/∂(x·w) = 0.501 · 1.0 = 0.501"
     assert view["paths"]["w"]["explain"] == explain(y, wrt=w)
     assert "x*w" not in view["dot"] and ">x·w + b<" in view["dot"]
+
+
+def test_the_expression_tab_walks_forward_mode_from_any_variable():
+    from autograd import Value
+    from autograd.forward_steps import forward_steps_data
+
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(6.88, label="b")
+    y = (x * w + b).tanh()
+    y.backward()
+    for name, leaf in (("x", x), ("w", w), ("b", b)):
+        view = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88", mode="forward", wrt=name)
+        data = forward_steps_data(y, leaf)
+        assert view["mode"] == "forward" and view["wrt"] == name and view["wrt_note"] == ""
+        assert [s["equation"] for s in view["steps"]] == [r["equation"] for r in data["steps"]]  # the root is L
+        assert view["tangent"] == leaf.grad and view["end"] == f"dL/d{name} = {data['rootTangent']}, " \
+            f"the gradient backward() gives {name}"
+    # no choice yet, or a variable the edited expression no longer has: the first variable, and a note
+    assert expression_view("x*y", "x=2 y=3", mode="forward")["wrt"] == "x"
+    stale = expression_view("x*y", "x=2 y=3", mode="forward", wrt="w")
+    assert stale["wrt"] == "x" and stale["wrt_note"] == "w is not in the expression; forward mode from x instead"
+    assert stale["tangent"] == 3.0
+    assert expression_view("x*y", "x=2", mode="sideways") == {
+        "ok": False, "error": "expression_view() mode must be 'reverse' or 'forward', got 'sideways'"}
+    assert expression_view("x*y", "x=2", mode="forward", wrt=3)["error"] == \
+        "expression_view() wrt must be a variable's name or None, got int: 3"
+    assert expression_view("2*3", "", mode="forward")["error"] == \
+        "forward mode needs a variable: this expression has none"
