@@ -75,77 +75,126 @@ def _rule(op: ops.Op) -> Rule:
 
 # --- reading rows and adding gradients back, by the shape of a column's rows ----------
 
-def _reader(column: Column, shape: Optional[Tuple[int, int]]) -> Callable[[Array], Array]:
-    """``V -> the rows column reads``: a view of the matrix, shaped ``(r, m, batch)`` in a block group."""
-    a, b, s = column.start, column.stop, column.step
+def _reader(column: Column, shape: Optional[Tuple[int, int]], first_shared: int) -> Callable[[Array, Array], Array]:
+    """``(V, P) -> the rows column reads``: a view of the matrix ``V``, shaped ``(r, m, batch)`` in
+    a block group; for a column of shared leaves, of their values ``P`` (one column: broadcast)."""
+    source = 1 if column.shared else 0
+    offset = first_shared if column.shared else 0
+    a, b, s = column.start - offset, column.stop - offset, column.step
     kind = column.kind
     if kind == "slice":
         if shape is None:
-            return lambda V: V[a:b:s]
+            return lambda *VP: VP[source][a:b:s]
         r, m = shape
-        return lambda V: V[a:b:s].reshape(r, m, -1)
+        return lambda *VP: VP[source][a:b:s].reshape(r, m, -1)
     if kind == "row":
-        return (lambda V: V[a:b]) if shape is None else (lambda V: V[a:b][None])
+        return (lambda *VP: VP[source][a:b]) if shape is None else (lambda *VP: VP[source][a:b][None])
     if kind == "tile":
-        return lambda V: V[a:b][None]
+        return lambda *VP: VP[source][a:b][None]
     if kind == "repeat":
-        return lambda V: V[a:b][:, None]
-    index = column.index
+        return lambda *VP: VP[source][a:b][:, None]
+    index = column.index - offset
     if shape is None:
-        return lambda V: V[index]
+        return lambda *VP: VP[source][index]
     r, m = shape
-    return lambda V: V[index].reshape(r, m, -1)
+    return lambda *VP: VP[source][index].reshape(r, m, -1)
 
 
-def _adder(column: Column, shape: Optional[Tuple[int, int]]) -> Callable[[Array, Array], None]:
-    """``(G, c) -> None``: add the contribution ``c`` (one row per node of the group) to the
-    gradient rows the column read, summing where one row was read by several nodes."""
+def _adder(column: Column, shape: Optional[Tuple[int, int]],
+           first_shared: int) -> Callable[[Array, Array, Array], None]:
+    """``(G, S, c) -> None``: add the contribution ``c`` (one row per node of the group) to the
+    gradient rows ``G`` of what the column read, summing where one row was read by several nodes;
+    for a column of shared leaves, add its sum over the batch to their entries of ``S``."""
+    if column.shared:
+        return _shared_adder(column, shape, first_shared)
     a, b, s = column.start, column.stop, column.step
     kind = column.kind
     if kind == "slice":
-        def add_slice(G: Array, c: Array) -> None:
+        def add_slice(G: Array, S: Array, c: Array) -> None:
             v = G[a:b:s]
             v += c if shape is None else c.reshape(v.shape)
         return add_slice
     if kind == "row":
         axes = 0 if shape is None else (0, 1)
-        def add_row(G: Array, c: Array) -> None:
+
+        def add_row(G: Array, S: Array, c: Array) -> None:
             G[a] += c.sum(axis=axes)
         return add_row
     if kind in ("tile", "repeat"):
         axis = 0 if kind == "tile" else 1
-        def add_block(G: Array, c: Array) -> None:
+
+        def add_block(G: Array, S: Array, c: Array) -> None:
             G[a:b] += c.sum(axis=axis)
         return add_block
     index, unique, order, starts = column.index, column.unique, column.order, column.starts
     k = len(index)
     if unique is None or starts is None:
-        def add_take(G: Array, c: Array) -> None:
+        def add_take(G: Array, S: Array, c: Array) -> None:
             G[index] += c if shape is None else c.reshape(k, -1)
         return add_take
 
-    def add_runs(G: Array, c: Array) -> None:  # G[index] += c would keep one of two contributions to a row
+    def add_runs(G: Array, S: Array, c: Array) -> None:  # G[index] += c would keep one of two contributions to a row
         flat = c if shape is None else c.reshape(k, -1)
         G[unique] += np.add.reduceat(flat[order], starts, axis=0)
     return add_runs
+
+
+def _shared_adder(column: Column, shape: Optional[Tuple[int, int]],
+                  first_shared: int) -> Callable[[Array, Array, Array], None]:
+    a, b, s = column.start - first_shared, column.stop - first_shared, column.step
+    kind = column.kind
+    if kind == "slice":
+        def add_slice(G: Array, S: Array, c: Array) -> None:
+            S[a:b:s] += c.sum(axis=-1).reshape(-1)
+        return add_slice
+    if kind == "row":
+        def add_row(G: Array, S: Array, c: Array) -> None:
+            S[a] += c.sum()
+        return add_row
+    if kind in ("tile", "repeat"):
+        axes = (0, 2) if kind == "tile" else (1, 2)
+
+        def add_block(G: Array, S: Array, c: Array) -> None:
+            S[a:b] += c.sum(axis=axes)
+        return add_block
+    index = column.index - first_shared
+    k = len(index)
+
+    def add_take(G: Array, S: Array, c: Array) -> None:  # add.at: a leaf read twice gets both
+        np.add.at(S, index, c.reshape(k, -1).sum(axis=-1))
+    return add_take
+
+
+def _linear(run: _Run, V: Array, P: Array, G: Array, S: Array, up: Array) -> None:
+    """The backward pass of a sum of products ``w[n, j] * x[j]`` (see ``Group.linear``): the weights'
+    gradient summed over the batch, ``up @ x.T``, and the inputs', ``w.T @ up``."""
+    w, x, terms, x_needs, first_shared = run.linear  # type: ignore[misc]
+    k = up.shape[0]
+    X = V[x:x + terms]
+    w -= first_shared
+    S[w:w + k * terms] += (up @ X.T).reshape(-1)
+    if x_needs:
+        W = P[w:w + k * terms, 0].reshape(k, terms)
+        G[x:x + terms] += W.T @ up
 
 
 class _Run:
     """A group, ready to run: its plan, its rules and its readers and adders."""
 
     __slots__ = ("index", "forward", "local", "start", "stop", "shape", "is_sum", "reads", "adds", "needs",
-                 "blocks", "loose")
+                 "blocks", "loose", "linear")
 
-    def __init__(self, index: int, group: Group) -> None:
+    def __init__(self, index: int, group: Group, first_shared: int) -> None:
         self.index = index
         self.is_sum = group.op is None
         if not self.is_sum:
             self.forward, self.local = _rule(group.op)  # type: ignore[arg-type]
         self.start, self.stop, self.shape = group.out_start, group.out_stop, group.shape
-        self.reads = [_reader(c, group.shape) for c in group.columns]
-        self.adds = [_adder(c, group.shape) if c.needs_grad else None for c in group.columns]
-        self.needs = group.needs_grad
-        self.blocks = group.blocks
+        self.reads = [_reader(c, group.shape, first_shared) for c in group.columns]
+        self.adds = [_adder(c, group.shape, first_shared) if c.needs_grad else None for c in group.columns]
+        self.needs = group.needs_grad and not group.folded
+        self.linear = None if group.linear is None else (*group.linear, first_shared)
+        self.blocks = [] if group.linear is not None else group.blocks  # a linear sum's block: _linear
         in_block = {t + j for t, count, _ in group.blocks for j in range(count)}
         #: a sum's term columns added back one by one (the others go back as blocks)
         self.loose = [add for t, add in enumerate(self.adds) if add is not None and t not in in_block]
@@ -198,8 +247,14 @@ class BatchedTape:
         self._layout = layout
         self._root = layout.row[root]
         self._shared = (layout.shared_start, layout.shared_start + len(layout.shared))
-        self._runs = [_Run(i, g) for i, g in enumerate(layout.groups)]
+        self._runs = [_Run(i, g, layout.shared_start) for i, g in enumerate(layout.groups)]
         self._back = [run for run in reversed(self._runs) if run.needs]
+        first, last = self._shared
+        reading = [c for g in layout.groups for c in g.columns if not c.shared and
+                   ((c.index >= first) & (c.index < last)).any()]  # reads that mix shared leaves with other rows
+        self._mixed = any(c.needs_grad for c in reading)  # ... and add gradients to the shared leaves' rows of G
+        self._fill = bool(reading) or first <= self._root < last  # ... so V needs the shared leaves' rows too
+        self._shared_values: Array = np.empty((0, 1))
         self._reads: List[Any] = [None] * len(self._runs)
         self._values: Optional[Array] = None
         self._grads: Optional[Array] = None
@@ -221,12 +276,13 @@ class BatchedTape:
         self._values = None  # until this pass has finished
         V[:len(self.inputs)] = columns.T
         a, b = self._shared
-        if b > a:
-            V[a:b] = np.fromiter([v.data for v in self.shared], float, b - a)[:, None]
+        P = self._shared_values = np.fromiter([v.data for v in self.shared], float, b - a)[:, None]
+        if self._fill:
+            V[a:b] = P
         reads = self._reads
         with np.errstate(all="ignore"):  # a rule's domain is checked by the rule, with the op's message
             for i, run in enumerate(self._runs):
-                ins = [read(V) for read in run.reads]
+                ins = [read(V, P) for read in run.reads]
                 out = V[run.start:run.stop]
                 if run.is_sum:  # left to right, as the chain of adds (and autograd.sum) adds
                     if len(ins) == 1:
@@ -254,17 +310,26 @@ class BatchedTape:
         """
         if self._values is None:
             raise RuntimeError("value() needs a forward() first")
-        layout, V = self._layout, self._values
+        layout = self._layout
         if node in layout.row:
-            return V[layout.row[node]].copy()
+            return self._row(layout.row[node])
         if node in layout.fused:  # an inner add of a fused sum: its first k terms, added as the chain adds
             owner, k = layout.fused[node]
             rows = [layout.row[t] for t in layout.terms[owner][:k]]
-            total = V[rows[0]].copy()
+            total = self._row(rows[0])
             for r in rows[1:]:
-                total += V[r]
+                total += self._row(r)
             return total
         raise ValueError(f"value(): {node!r} is not a node of this tape's graph")
+
+    def _row(self, row: int) -> Array:
+        """A copy of one row's values (a shared leaf's value repeated for every row of the batch)."""
+        V = self._values
+        assert V is not None
+        a, b = self._shared
+        if a <= row < b:
+            return np.full(V.shape[1], self._shared_values[row - a, 0])
+        return V[row].copy()
 
     def gradients(self, weights: Any = 1.0) -> Array:
         """The sum over rows of ``weights[row]`` x d root[row] / d leaf for every shared
@@ -280,6 +345,8 @@ class BatchedTape:
             raise RuntimeError("backward() needs a forward() first")
         V, G = self._values, self._grads
         assert G is not None
+        a, b = self._shared
+        S = np.zeros(b - a)  # the shared leaves' gradients, summed over the batch
         G.fill(0.0)
         G[self._root] = _weights(weights, V.shape[1])
         reads = self._reads
@@ -287,11 +354,13 @@ class BatchedTape:
             for run in self._back:
                 up = G[run.start:run.stop]
                 if run.is_sum:  # every term's local derivative is 1
+                    if run.linear is not None:
+                        _linear(run, V, self._shared_values, G, S, up)
                     for _, count, row in run.blocks:
                         block = G[row:row + up.shape[0] * count].reshape(up.shape[0], count, -1)
                         block += up[:, None]
                     for add in run.loose:
-                        add(G, up)
+                        add(G, S, up)
                     continue
                 out = V[run.start:run.stop]
                 if run.shape is not None:
@@ -302,9 +371,12 @@ class BatchedTape:
                         continue
                     c = up if (type(local) is float and local == 1.0) else local * up
                     if isinstance(c, np.ndarray):  # not a masking zero (relu's STOP) times everything
-                        adder(G, c)
-        a, b = self._shared
-        return G[a:b].sum(axis=1)
+                        adder(G, S, c)
+        if self._mixed:  # some reads mixed shared leaves with other rows: they added to G's rows
+            S += G[a:b].sum(axis=1)
+        elif a <= self._root < b:  # the root is a shared leaf itself
+            S[self._root - a] += G[self._root].sum()
+        return S
 
     def backward(self, weights: Any = 1.0) -> None:
         """Add sum over rows of ``weights[row]`` x d root[row] / d leaf to each shared

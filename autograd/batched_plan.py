@@ -41,11 +41,13 @@ class Column:
     node), ``"tile"`` (rows ``start .. start + m - 1``, again for each of ``r`` blocks), ``"repeat"``
     (each of rows ``start .. start + r - 1`` ``m`` times) or ``"take"`` (any rows, gathered)."""
 
-    __slots__ = ("kind", "start", "stop", "step", "index", "needs_grad", "order", "unique", "starts")
+    __slots__ = ("kind", "start", "stop", "step", "index", "needs_grad", "shared", "order", "unique", "starts")
 
     def __init__(self, kind: str, index: Array, start: int = 0, stop: int = 0, step: int = 1) -> None:
         self.kind, self.index, self.start, self.stop, self.step = kind, index, start, stop, step
         self.needs_grad = False
+        #: every row it reads is a shared leaf's: its gradient is wanted summed over the batch only
+        self.shared = False
         self.order: Optional[Array] = None  # for "take" with a row read twice: sort, then add runs up
         self.unique: Optional[Array] = None
         self.starts: Optional[Array] = None
@@ -63,7 +65,8 @@ class Group:
     else None. ``op`` is None for a sum group (``columns`` are then its terms, in order);
     ``blocks`` are runs of term columns whose rows form one ``(nodes, terms)`` block."""
 
-    __slots__ = ("op", "forward", "local", "out_start", "out_stop", "shape", "columns", "blocks", "needs_grad")
+    __slots__ = ("op", "forward", "local", "out_start", "out_stop", "shape", "columns", "blocks", "needs_grad",
+                 "linear", "folded")
 
     def __init__(self, op: Optional[ops.Op], out_start: int, size: int, columns: List[Column],
                  shape: Optional[Tuple[int, int]]) -> None:
@@ -75,6 +78,11 @@ class Group:
         self.columns = columns
         self.blocks: List[Tuple[int, int, int]] = []  # (first column, count, first row)
         self.needs_grad = any(c.needs_grad for c in columns)
+        #: a sum group whose block of terms is a mul group's products w[n, j] * x[j]: (first weight
+        #: row, first x row, x rows, whether x needs a gradient); its backward pass is two matrix products
+        self.linear: Optional[Tuple[int, int, int, bool]] = None
+        #: a mul group whose backward pass its sum group does (see ``linear``)
+        self.folded = False
 
 
 class Plan:
@@ -92,115 +100,147 @@ class Plan:
         self.constants: List[Tuple[int, float]] = []
 
 
-def _is_sum(node: Any) -> bool:
-    fn = node._fn
-    return fn is ops.ADD or fn is ops.SUM
-
-
 def plan(order: Sequence[Any], inputs: Sequence[Any]) -> Plan:
     """Fuse sums, group by depth and op, lay the rows out and classify every read."""
     result = Plan()
-    root = order[-1]
-    parents = {node: node.parents for node in order}
-    uses: Dict[Any, int] = {}
-    for node in order:
-        for p in parents[node]:
-            uses[p] = uses.get(p, 0) + 1
-
-    def fusable(p: Any) -> bool:
-        return p in result.terms and uses[p] == 1 and p is not root
+    n = len(order)
+    root = n - 1
+    place = {node: i for i, node in enumerate(order)}  # nodes are numbered by their place in ``order``
+    parents = [[place[p] for p in node.parents] for node in order]
+    fns = [node._fn for node in order]
+    uses = [0] * n
+    for ins in parents:
+        for p in ins:
+            uses[p] += 1
+    add, sum_ = ops.ADD, ops.SUM
 
     # 1. fuse chains of adds into sums (a + b == b + a exactly, so the chain may be either of the first two)
-    terms = result.terms
-    for node in order:
-        if node.is_leaf or not _is_sum(node):
+    terms: Dict[int, List[int]] = {}
+    fused: Dict[int, List[int]] = {}  # inner add -> [its sum, how many first terms it adds up]
+    for i in range(n):
+        if fns[i] is not add and fns[i] is not sum_:
             continue
-        ins = list(parents[node])
-        if len(ins) >= 2 and not fusable(ins[0]) and fusable(ins[1]):
-            ins[0], ins[1] = ins[1], ins[0]
-        if fusable(ins[0]):
-            inner = ins[0]
-            terms[node] = terms.pop(inner) + ins[1:]
-            result.fused[inner] = (node, len(terms[node]) - len(ins) + 1)
+        ins = parents[i]
+        first = ins[0]
+        if len(ins) >= 2 and not (first in terms and uses[first] == 1) and ins[1] in terms and uses[ins[1]] == 1:
+            ins = [ins[1], first, *ins[2:]]
+            first = ins[0]
+        if first in terms and uses[first] == 1:  # (an input of a node is never the root)
+            terms[i] = terms.pop(first) + ins[1:]
+            fused[first] = [i, len(terms[i]) - len(ins) + 1]
         else:
-            terms[node] = ins
-    for inner, (owner, k) in list(result.fused.items()):  # an inner add of an inner add: point at the last sum
-        while owner in result.fused:
-            owner = result.fused[owner][0]
-        result.fused[inner] = (owner, k)
+            terms[i] = list(ins)
+    for inner in reversed(list(fused)):  # an inner add of an inner add: point at the last sum
+        owner = fused[inner][0]
+        if owner in fused:
+            fused[inner][0] = fused[owner][0]
 
     # 2. depth and groups (nodes of a group keep their topological order)
-    depth: Dict[Any, int] = {}
-    buckets: Dict[Tuple[int, Any, int], List[Any]] = {}
-    for node in order:
-        if node.is_leaf:
-            depth[node] = 0
+    depth = [0] * n
+    buckets: Dict[Tuple[int, Any, int], List[int]] = {}
+    for i in range(n):
+        ins = terms.get(i) or parents[i]
+        if not ins or i in fused:
             continue
-        if node in result.fused:
-            continue
-        ins = terms[node] if node in terms else parents[node]
-        d = depth[node] = 1 + max(depth[p] for p in ins)
-        key = (d, "sum" if node in terms else id(node._fn), len(ins))
-        buckets.setdefault(key, []).append(node)
+        d = depth[i] = 1 + max([depth[p] for p in ins])
+        key = (d, "sum" if i in terms else id(fns[i]), len(ins))
+        if key in buckets:
+            buckets[key].append(i)
+        else:
+            buckets[key] = [i]
     keys = sorted(buckets, key=lambda k: k[0])  # stable: same depth keeps first-seen order
+    reads = {i: terms.get(i) or parents[i] for key in keys for i in buckets[key]}
 
     # 3. rows: inputs, then shared leaves and constants in the order groups first read them, then groups
-    row = result.row
-    for i, leaf in enumerate(inputs):
-        row[leaf] = i
-    input_set = set(inputs)
-    shared: List[Any] = []
-    constants: List[Any] = []
-    seen = set(inputs)
-
-    def meet(leaf: Any) -> None:
-        if leaf not in seen and leaf.is_leaf:
-            seen.add(leaf)
-            (constants if leaf.is_constant else shared).append(leaf)
-
+    row = [-1] * n
+    for r, leaf in enumerate(inputs):
+        row[place[leaf]] = r
+    shared: List[int] = []
+    constants: List[int] = []
+    constant = ops.CONSTANT
     for key in keys:
         nodes = buckets[key]
-        width = key[2]
-        for k in range(width):
-            for node in nodes:
-                meet((terms[node] if node in terms else parents[node])[k])
-    for node in order:  # a leaf no group reads: the root alone
-        if node.is_leaf and node not in input_set:
-            meet(node)
-    result.shared_start = len(inputs)
-    for leaf in shared + constants:
-        row[leaf] = len(row)
-    result.shared = shared
-    result.constants = [(row[c], float(c.data)) for c in constants]
-    start = len(row)
+        for k in range(key[2]):
+            for i in nodes:
+                p = reads[i][k]
+                if row[p] == -1 and not parents[p]:
+                    row[p] = -2  # met
+                    (constants if fns[p] is constant else shared).append(p)
+    if not parents[root] and row[root] == -1:  # a graph of one leaf
+        (constants if fns[root] is constant else shared).append(root)
+    next_row = len(inputs)
+    for p in shared + constants:
+        row[p] = next_row
+        next_row += 1
+    start = next_row
     for key in keys:
-        for node in buckets[key]:
-            row[node] = len(row)
-    result.rows = len(row)
+        for i in buckets[key]:
+            row[i] = next_row
+            next_row += 1
+    result.rows = next_row
+    result.shared_start = len(inputs)
+    result.shared = [order[p] for p in shared]
+    result.constants = [(row[p], float(order[p].data)) for p in constants]
+    result.row = {order[i]: row[i] for i in range(n) if row[i] >= 0}
+    result.fused = {order[i]: (order[owner], k) for i, (owner, k) in fused.items()}
+    result.terms = {order[i]: [order[t] for t in ts] for i, ts in terms.items()}
 
-    # 4. which rows need a gradient: the shared leaves and everything made from them
-    needs = {leaf: True for leaf in shared}
-    for node in order:
-        if not node.is_leaf and node not in result.fused:
-            ins = terms[node] if node in terms else parents[node]
-            needs[node] = any(needs.get(p, False) for p in ins)
+    # 4. which nodes need a gradient: the shared leaves and everything made from them
+    needs = [False] * n
+    for p in shared:
+        needs[p] = True
+    for key in keys:
+        for i in buckets[key]:
+            needs[i] = any([needs[p] for p in reads[i]])
 
     # 5. the groups, with each input position classified
+    first_shared, end_shared = len(inputs), len(inputs) + len(shared)
     for key in keys:
         nodes = buckets[key]
         is_sum = key[1] == "sum"
-        lists = [[(terms[n] if is_sum else parents[n])[k] for n in nodes] for k in range(key[2])]
+        lists = [[reads[i][k] for i in nodes] for k in range(key[2])]
         indexes = [np.array([row[p] for p in column], dtype=np.intp) for column in lists]
         shape = None if is_sum else _block_shape(indexes)
         columns = [_column(index, shape) for index in indexes]
         for column, members in zip(columns, lists):
-            column.needs_grad = any(needs.get(p, False) for p in members)
-        group = Group(None if is_sum else nodes[0]._fn, start, len(nodes), columns, shape)
+            column.needs_grad = any([needs[p] for p in members])
+            index = column.index
+            column.shared = bool(len(index)) and bool(((index >= first_shared) & (index < end_shared)).all())
+        group = Group(None if is_sum else fns[nodes[0]], start, len(nodes), columns, shape)
         if is_sum:
             group.blocks = _term_blocks(columns, len(nodes))
         result.groups.append(group)
         start += len(nodes)
+    _find_linear(result.groups, uses, [buckets[key] for key in keys])
     return result
+
+
+def _find_linear(groups: List[Group], uses: List[int], members: List[List[int]]) -> None:
+    """Mark each sum group whose terms after the first are, node by node, the products
+    ``w[n, j] * x[j]`` of one mul group read by nothing else (a layer of neurons): its backward
+    pass is then ``d w = up @ x.T`` (summed over the batch) and ``d x = w.T @ up``."""
+    by_start = {g.out_start: (g, nodes) for g, nodes in zip(groups, members)}
+    for group in groups:
+        if group.op is not None or len(group.blocks) != 1:
+            continue
+        first, terms, row = group.blocks[0]
+        if first > 1 or first + terms != len(group.columns):  # the terms, after at most one other (a bias)
+            continue
+        k = group.out_stop - group.out_start
+        found = by_start.get(row)
+        if found is None:
+            continue
+        mul, nodes = found
+        if mul.op is not ops.MUL or mul.out_stop - mul.out_start != k * terms or any(uses[n] != 1 for n in nodes):
+            continue
+        for w, x in ((0, 1), (1, 0)):
+            cw, cx = mul.columns[w], mul.columns[x]
+            if not (cw.shared and cw.kind == "slice" and cw.step == 1) or cx.shared:
+                continue
+            if mul.shape == (k, terms) and cx.kind == "tile" or k == 1 and cx.kind == "slice" and cx.step == 1:
+                group.linear = (cw.start, cx.start, terms, cx.needs_grad)
+                mul.folded = True
+                break
 
 
 def _tile(index: Array) -> Optional[Tuple[int, int]]:
@@ -268,10 +308,10 @@ def _term_blocks(columns: List[Column], nodes: int) -> List[Tuple[int, int, int]
     while t < len(columns):
         c = columns[t]
         run = 1
-        if c.kind == "slice" and c.needs_grad:
+        if c.kind == "slice" and c.needs_grad and not c.shared:
             while t + run < len(columns):
                 d = columns[t + run]
-                if not (d.kind == "slice" and d.needs_grad and d.start == c.start + run):
+                if not (d.kind == "slice" and d.needs_grad and not d.shared and d.start == c.start + run):
                     break
                 run += 1
             if nodes > 1 and any(columns[t + j].step != run for j in range(run)):

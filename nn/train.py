@@ -338,13 +338,13 @@ def fit(
     if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 <= lr < math.inf):
         raise (TypeError if not isinstance(lr, (int, float)) else ValueError)(
             f"fit() lr must be a finite number >= 0, got {lr!r}")
+    params = model.parameters()
     if optimizer is None:
-        optimizer = SGD(model.parameters(), lr=0.1 if lr is None else lr)
+        optimizer = SGD(params, lr=0.1 if lr is None else lr)
     elif lr is not None:
         raise ValueError("fit() got both an optimizer and lr; set the learning rate on the optimizer")
     elif not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit() optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}: {optimizer!r}")
-    params = model.parameters()
     model_ids = {id(p) for p in params}
     if not any(id(p) in model_ids for p in optimizer.params):
         raise ValueError("fit(): the optimizer holds none of the model's parameters; "
@@ -429,10 +429,11 @@ def fit(
                 history[name].append(float(fn(model, X, y)))
         if isinstance(schedule, Schedule):
             schedule.step()
-        postfix = {"loss": f"{history.loss[-1]:.4g}"}
-        if history.accuracy:
-            postfix["acc"] = f"{history.accuracy[-1]:.3f}"
-        bar.set_postfix(postfix, refresh=epoch == epochs - 1)
+        if progress:
+            postfix = {"loss": f"{history.loss[-1]:.4g}"}
+            if history.accuracy:
+                postfix["acc"] = f"{history.accuracy[-1]:.3f}"
+            bar.set_postfix(postfix, refresh=epoch == epochs - 1)
         if callback is not None and callback(epoch, history) is True:
             break
     bar.close()

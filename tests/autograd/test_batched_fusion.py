@@ -83,7 +83,7 @@ def test_every_node_is_plains_float_and_gradients_are_plains_sums(recipe_spec, s
     n_x, n_w, recipe = recipe_spec
     rng = random.Random(seed)
     weights = [rng.uniform(-1.5, 1.5) for _ in range(n_w)]
-    rows = [[rng.uniform(-2, 2) for _ in range(n_x)] for _ in range(5)]
+    rows = [[rng.uniform(-2, 2) for _ in range(n_x)] for _ in range(1 + seed % 5)]  # one row too
     xs, ws = [Value(0.0) for _ in range(n_x)], [Value(w) for w in weights]
     pool = build(recipe, xs, ws)
     used = [i for i, x in enumerate(xs) if _reaches(pool[-1], x)]
