@@ -182,7 +182,7 @@ class _Run:
     """A group, ready to run: its plan, its rules and its readers and adders."""
 
     __slots__ = ("index", "forward", "local", "start", "stop", "shape", "is_sum", "reads", "adds", "needs",
-                 "blocks", "loose", "linear")
+                 "blocks", "loose", "linear", "stage")
 
     def __init__(self, index: int, group: Group, first_shared: int) -> None:
         self.index = index
@@ -194,6 +194,7 @@ class _Run:
         self.adds = [_adder(c, group.shape, first_shared) if c.needs_grad else None for c in group.columns]
         self.needs = group.needs_grad and not group.folded
         self.linear = None if group.linear is None else (*group.linear, first_shared)
+        self.stage = group.stage  # (first row, nodes of the sum, terms per node): see Group.stage
         self.blocks = [] if group.linear is not None else group.blocks  # a linear sum's block: _linear
         in_block = {t + j for t, count, _ in group.blocks for j in range(count)}
         #: a sum's term columns added back one by one (the others go back as blocks)
@@ -282,6 +283,9 @@ class BatchedTape:
         reads = self._reads
         with np.errstate(all="ignore"):  # a rule's domain is checked by the rule, with the op's message
             for i, run in enumerate(self._runs):
+                if run.stage is not None:
+                    self._staged(run, V, P, i)
+                    continue
                 ins = [read(V, P) for read in run.reads]
                 out = V[run.start:run.stop]
                 if run.is_sum:  # left to right, as the chain of adds (and autograd.sum) adds
@@ -298,6 +302,24 @@ class BatchedTape:
                 reads[i] = ins
         self._values = V
         return V[self._root].copy()
+
+    def _staged(self, run: _Run, V: Array, P: Array, i: int) -> None:
+        """A linear sum's products, written into its staging rows, or the sum of those rows."""
+        row, k, width = run.stage  # type: ignore[misc]
+        block = V[row:row + k * width].reshape(k, width, -1)
+        if not run.is_sum:
+            ins = [read(V, P) for read in run.reads]
+            block[:, 1:] = run.forward(*ins).reshape(k, width - 1, -1)
+            self._reads[i] = ins
+            return
+        block[:, 0] = run.reads[0](V, P)  # the first term (a bias): then every term in one block
+        out = V[run.start:run.stop]
+        if V.shape[1] > 1:  # reduced over the middle axis, NumPy adds the terms one after another
+            np.add.reduce(block, axis=1, out=out)
+            return
+        np.add(block[:, 0], block[:, 1], out=out)  # one row: the reduction would add pairwise
+        for t in range(2, width):
+            out += block[:, t]
 
     def value(self, node: Value) -> Array:
         """``node``'s value for every row of the last :meth:`forward` (any node of the graph).

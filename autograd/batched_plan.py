@@ -66,7 +66,7 @@ class Group:
     ``blocks`` are runs of term columns whose rows form one ``(nodes, terms)`` block."""
 
     __slots__ = ("op", "forward", "local", "out_start", "out_stop", "shape", "columns", "blocks", "needs_grad",
-                 "linear", "folded")
+                 "linear", "folded", "stage")
 
     def __init__(self, op: Optional[ops.Op], out_start: int, size: int, columns: List[Column],
                  shape: Optional[Tuple[int, int]]) -> None:
@@ -83,6 +83,10 @@ class Group:
         self.linear: Optional[Tuple[int, int, int, bool]] = None
         #: a mul group whose backward pass its sum group does (see ``linear``)
         self.folded = False
+        #: where a linear sum with a first term (a bias) stages its terms: rows ``stage ..`` hold, node
+        #: by node, the first term and then the mul group's products (which the mul group writes there),
+        #: so the sum is one reduction over consecutive rows, still left to right
+        self.stage: Optional[Tuple[int, int, int]] = None  # (first row, nodes of the sum, 1 + products per node)
 
 
 class Plan:
@@ -211,8 +215,27 @@ def plan(order: Sequence[Any], inputs: Sequence[Any]) -> Plan:
             group.blocks = _term_blocks(columns, len(nodes))
         result.groups.append(group)
         start += len(nodes)
-    _find_linear(result.groups, uses, [buckets[key] for key in keys])
+    group_nodes = [buckets[key] for key in keys]
+    _find_linear(result.groups, uses, group_nodes)
+    _stage(result, group_nodes, order)
     return result
+
+
+def _stage(result: Plan, members: List[List[int]], order: Sequence[Any]) -> None:
+    """Give each linear sum with a first term its staging rows (see ``Group.stage``)."""
+    by_start = {g.out_start: (g, nodes) for g, nodes in zip(result.groups, members)}
+    for group in result.groups:
+        if group.linear is None or group.blocks[0][0] != 1:
+            continue
+        first, terms, row = group.blocks[0]
+        mul, nodes = by_start[row]
+        k = group.out_stop - group.out_start
+        stage = result.rows
+        group.stage = mul.stage = (stage, k, terms + 1)
+        result.rows += k * (terms + 1)
+        for position, i in enumerate(nodes):  # product j of node n: row 1 + j of the node's terms
+            n, j = divmod(position, terms)
+            result.row[order[i]] = stage + n * (terms + 1) + 1 + j
 
 
 def _find_linear(groups: List[Group], uses: List[int], members: List[List[int]]) -> None:

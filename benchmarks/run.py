@@ -335,6 +335,10 @@ def table(rows: List[Row], baselines: Dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+#: The workloads ``--only`` can pick, in the order a full run makes them.
+WORKLOADS = ("demo", "fit", "fit-scale", "scalar", "tape-memory", "memory", "scale")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7, help="demo steps timed per system (median)")
@@ -343,6 +347,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs per size for the scale workload")
     parser.add_argument("--ops", type=int, default=10_000, help="ops in the scalar workload")
     parser.add_argument("--output", default=os.path.join(os.path.dirname(__file__), "results.md"))
+    parser.add_argument("--only", nargs="+", choices=WORKLOADS, default=None,
+                        help="run only these workloads and replace only their rows in the output")
     args = parser.parse_args(argv)
     try:
         import torch
@@ -351,7 +357,71 @@ def main(argv: Optional[List[str]] = None) -> int:
     except ImportError:
         pass
 
-    times, losses, setup = demo_steps(args.rounds)
+    wanted = set(args.only or WORKLOADS)
+    rows: List[Row] = []
+    baselines: Dict[str, float] = {}
+    if "demo" in wanted:
+        rows += demo_rows(args.rounds, baselines)
+    if "fit" in wanted:
+        rows += fit_against_torch(args.rounds)
+    if "fit-scale" in wanted:
+        rows += fit_scale(args.sizes)
+    if "scalar" in wanted:
+        rows += scalar_workload(args.rounds, args.ops)
+    if "tape-memory" in wanted:
+        rows += tape_memory(50_000)
+    if "memory" in wanted:
+        rows += memory()
+    if "scale" in wanted:
+        scale_rows = scale(args.sizes, args.repeats)
+        for workload_name, system, value, _ in scale_rows:
+            if system == "micrograd" and value is not None:
+                baselines[workload_name] = value
+        rows += scale_rows
+
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    found = ", ".join(f"{k} {v}" for k, v in versions().items())
+    report = table(rows, baselines)
+    print(report)
+    if args.only:
+        report = merged(args.output, report)
+    with open(args.output, "w", encoding="utf-8") as out:
+        out.write("# Benchmark results\n\nMade by `make bench` (benchmarks/run.py); medians of interleaved runs,\n")
+        out.write("each paying for its own garbage collection.\n\n")
+        out.write(f"- machine: {machine}\n- versions: {found}\n\n{report}\n")
+    print(f"\nwritten to {args.output}")
+    return 0
+
+
+def merged(path: str, report: str) -> str:
+    """The table in ``path`` with the rows of every workload ``report`` measured replaced by the new
+    rows (in place; a workload it did not have goes at the end)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            old = [line for line in f.read().splitlines() if line.startswith("|")]
+    except FileNotFoundError:
+        return report
+    new = report.splitlines()
+    header, fresh = new[:2], new[2:]
+    label = lambda line: line.split("|")[1].strip()  # noqa: E731
+    by_workload: Dict[str, List[str]] = {}
+    for line in fresh:
+        by_workload.setdefault(label(line), []).append(line)
+    result = header[:]
+    for line in old[2:]:
+        name = label(line)
+        if name in by_workload:
+            result += by_workload.pop(name)
+        elif not any(name == label(f) for f in fresh):
+            result.append(line)
+    for lines in by_workload.values():
+        result += lines
+    return "\n".join(result)
+
+
+def demo_rows(rounds: int, baselines: Dict[str, float]) -> List[Row]:
+    """The demo step for every system, with ratios to micrograd and to torch tensors."""
+    times, losses, setup = demo_steps(rounds)
     reference = losses["micrograd"]
     rows: List[Row] = []
     workload = "demo step (moons, MLP 2-16-16-1, full batch)"
@@ -361,7 +431,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if setup[system] > 0.05:
             note += f"; setup {setup[system]:.2f} s"
         rows.append((workload, system, statistics.median(samples), note))
-    baselines = {workload: statistics.median(times["micrograd"])}
+    baselines[workload] = statistics.median(times["micrograd"])
     off = statistics.median(times["micrograd, collector off"])
     rows.append((workload, "(ratios to micrograd with collector off)", None, ", ".join(
         f"{s}: {off / statistics.median(t):.1f}x" for s, t in times.items() if s.startswith("chainrule"))))
@@ -369,28 +439,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     rows.append((workload, "(time relative to torch tensors)", None, ", ".join(
         f"{s}: {statistics.median(t) / torch_step:.2f}x"
         for s, t in times.items() if s.startswith("chainrule"))))
-
-    rows += fit_against_torch(args.rounds)
-    rows += fit_scale(args.sizes)
-    rows += scalar_workload(args.rounds, args.ops)
-    rows += tape_memory(50_000)
-    rows += memory()
-    scale_rows = scale(args.sizes, args.repeats)
-    for workload_name, system, value, _ in scale_rows:
-        if system == "micrograd" and value is not None:
-            baselines[workload_name] = value
-    rows += scale_rows
-
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
-    found = ", ".join(f"{k} {v}" for k, v in versions().items())
-    report = table(rows, baselines)
-    print(report)
-    with open(args.output, "w", encoding="utf-8") as out:
-        out.write("# Benchmark results\n\nMade by `make bench` (benchmarks/run.py); medians of interleaved runs,\n")
-        out.write("each paying for its own garbage collection.\n\n")
-        out.write(f"- machine: {machine}\n- versions: {found}\n\n{report}\n")
-    print(f"\nwritten to {args.output}")
-    return 0
+    return rows
 
 
 if __name__ == "__main__":

@@ -251,3 +251,32 @@ def test_gradients_leaves_grad_alone_and_backward_adds():
     tape.backward(weights=[1.0, 2.0])
     tape.backward(weights=[1.0, 2.0])
     assert math.isclose(w.grad, 2 * want, rel_tol=1e-13)
+
+
+@pytest.mark.parametrize("rows", [1, 2, 7])
+@pytest.mark.parametrize("sizes", [[5, 1], [3, 4, 2], [1, 1], [12, 10, 1]])  # fan-in 12: pairwise would differ
+def test_a_layers_staged_sum_is_plains_float(rows, sizes):
+    """A layer's weighted sums (bias first, then the products) are added from staging rows in one
+    reduction, or term by term for a single row: either way plain's floats, node by node."""
+    from autograd.engine import topological_order
+    from nn import MLP
+
+    rng = random.Random(rows * 10 + len(sizes))
+    model = MLP(3, sizes, seed=rows)  # relu, then linear: every op exact in both engines
+
+    def graph(xs):
+        outs = model(xs)
+        return autograd.sum(outs if isinstance(outs, list) else [outs])
+
+    x = [Value(0.0) for _ in range(3)]
+    traced = topological_order(graph(x))
+    tape = compile_batched(traced[-1], x)
+    assert any(g.stage is not None for g in tape._layout.groups)
+    data = [[rng.uniform(-1, 1) * 10 ** rng.randint(-3, 3) for _ in range(3)] for _ in range(rows)]
+    tape.forward(data)
+    for r, row in enumerate(data):
+        plain = topological_order(graph([Value(v) for v in row]))  # the same graph, on this row's numbers
+        assert len(plain) == len(traced)
+        for node, want in zip(traced, plain):
+            if node not in x:
+                assert tape.value(node)[r] == want.data, (node.op, node.label)
