@@ -255,6 +255,16 @@ class BatchedTape:
                    ((c.index >= first) & (c.index < last)).any()]  # reads that mix shared leaves with other rows
         self._mixed = any(c.needs_grad for c in reading)  # ... and add gradients to the shared leaves' rows of G
         self._fill = bool(reading) or first <= self._root < last  # ... so V needs the shared leaves' rows too
+        # the rows of G the backward pass reads: the outputs of the groups it runs, the root, and the
+        # shared leaves' rows where mixed reads add to them (the products of linear sums are never read)
+        spans = sorted([(run.start, run.stop) for run in self._back] + [(self._root, self._root + 1)]
+                       + ([(first, last)] if self._mixed else []))
+        self._zero: List[Tuple[int, int]] = []
+        for a, b in spans:
+            if self._zero and a <= self._zero[-1][1]:
+                self._zero[-1] = (self._zero[-1][0], max(b, self._zero[-1][1]))
+            else:
+                self._zero.append((a, b))
         self._shared_values: Array = np.empty((0, 1))
         self._reads: List[Any] = [None] * len(self._runs)
         self._values: Optional[Array] = None
@@ -369,7 +379,8 @@ class BatchedTape:
         assert G is not None
         a, b = self._shared
         S = np.zeros(b - a)  # the shared leaves' gradients, summed over the batch
-        G.fill(0.0)
+        for start, stop in self._zero:
+            G[start:stop] = 0.0
         G[self._root] = _weights(weights, V.shape[1])
         reads = self._reads
         with np.errstate(all="ignore"):  # inf and nan derivatives at singular points, as in backward()
