@@ -21,7 +21,7 @@ import math
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import notation
-from .engine import topological_order
+from .engine import backprop, topological_order
 from .notation import number as _num
 from .ops import STOP
 from .steps import Step, backprop_steps
@@ -122,10 +122,11 @@ def explain(root: Value, wrt: Optional[Value] = None, format: str = "text", digi
 
 
 def _reverse(root: Value, wrt: Optional[Value], format: str, digits: int, max_paths: int) -> str:
-    steps = backprop_steps(root, level="edge")
     if wrt is None:
-        return _backward_pass(root, steps, format, digits)
-    table = steps[0].graph.table("text") if steps else notation.GraphNames(root).table("text")
+        return _backward_pass(root, backprop_steps(root, level="edge"), format, digits)
+    # One gradient needs the names and the backward pass's numbers, not every step's text.
+    graph = notation.GraphNames(root)
+    table = graph.table("text")
     if wrt not in table.names:
         shown = f"{wrt.label!r}" if wrt.label else repr(wrt)
         raise ValueError(f"explain(): wrt={shown} is not in the graph of {table.root_name}; "
@@ -133,7 +134,7 @@ def _reverse(root: Value, wrt: Optional[Value], format: str, digits: int, max_pa
     if wrt.is_constant:
         raise ValueError(f"explain(): wrt={wrt.data!r} is a number inside the expression; numbers are not "
                          f"differentiated (make it a Value to get its gradient)")
-    return _paths(root, wrt, steps, format, digits, max_paths)
+    return _paths(root, wrt, graph, format, digits, max_paths)
 
 
 EXPLAINERS["reverse"] = _reverse
@@ -197,21 +198,22 @@ def _arg(name: str) -> str:
 
 # --- one gradient, path by path ----------------------------------------------------------------------
 
-def _count_paths(root: Value, wrt: Value) -> Dict[Value, int]:
-    """For every node, how many paths lead from it down to ``wrt`` (0 when none)."""
+def _count_paths(order: List[Value], wrt: Value) -> Dict[Value, int]:
+    """For every node of ``order`` (inputs first), how many paths lead from it down to ``wrt``
+    (0 when none)."""
     counts: Dict[Value, int] = {}
-    for v in topological_order(root):  # inputs first
+    for v in order:
         counts[v] = 1 if v is wrt else sum(counts[p] for p in v.parents)
     return counts
 
 
-def _paths(root: Value, wrt: Value, steps: List[Step], format: str, digits: int, max_paths: int) -> str:
-    counts = _count_paths(root, wrt)
+def _paths(root: Value, wrt: Value, graph: notation.GraphNames, format: str, digits: int, max_paths: int) -> str:
+    text = graph.table("text")
+    order = list(text.names)  # every node, inputs first: the names table is made in that order
+    counts = _count_paths(order, wrt)
     total_paths = counts[root]
-    graph = steps[0].graph if steps else notation.GraphNames(root)
     base = "latex" if format == "latex" else "text"
     table = graph.table(base)
-    text = graph.table("text")
     root_name, wrt_name = text.root_name, text.names[wrt]
     if total_paths > max_paths:
         raise ValueError(
@@ -219,8 +221,7 @@ def _paths(root: Value, wrt: Value, steps: List[Step], format: str, digits: int,
             f"max_paths={max_paths}. Pass max_paths={total_paths} to list them all, or call explain(root) "
             f"without wrt for the backward pass, which takes one line per edge instead of one per path."
         )
-    final = {s.parent: s.parent_grad_after for s in steps if s.final}
-    expected = 1.0 if wrt is root else final[wrt]
+    expected = 1.0 if wrt is root else backprop(root)[wrt]  # what backward() gives wrt, .grad untouched
 
     # Depth-first over edges, from the root down to wrt, first inputs first; no recursion. Each
     # stack entry links to the one it came from, so a long path is never copied edge by edge.
@@ -252,7 +253,7 @@ def _paths(root: Value, wrt: Value, steps: List[Step], format: str, digits: int,
         products.append(product)
         rows.append((chain, notation._path(path, table, digits) if path else f"{R} = 1.0"))
 
-    total = _sum_over_paths(root, wrt, counts)
+    total = _sum_over_paths(order, root, wrt, counts)
     _agree(total, expected, products, root_name, wrt_name)
     note = _grad_note(wrt, expected, root_name, wrt_name)
     terms = " + ".join(_num(p, digits, base) for p in products).replace("+ -", "- " if base == "latex" else "− ")
@@ -290,12 +291,12 @@ def _paths(root: Value, wrt: Value, steps: List[Step], format: str, digits: int,
     return "\\begin{alignat*}{2}\n" + " \\\\\n".join(body) + "\n\\end{alignat*}"
 
 
-def _sum_over_paths(root: Value, wrt: Value, counts: Dict[Value, int]) -> float:
+def _sum_over_paths(order: List[Value], root: Value, wrt: Value, counts: Dict[Value, int]) -> float:
     """The sum over all paths of the products of local derivatives, by dynamic programming in
     topological order (each node's sum from its inputs' sums): linear time, never enumerating,
     and no ``fsum`` (which refuses inf + -inf)."""
     through: Dict[Value, Any] = {}
-    for v in topological_order(root):  # inputs first
+    for v in order:  # inputs first
         if v is wrt:
             through[v] = 1.0
             continue

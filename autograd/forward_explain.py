@@ -76,7 +76,7 @@ def _sum_outside(text: str) -> bool:
     return False
 
 
-def _numbers(terms: List[_Term], table: Any, root: Value, digits: int) -> List[str]:
+def _numbers(terms: List[_Term], table: Any, digits: int) -> List[str]:
     """After the symbols: the formulas with the tangents' numbers (when a formula says more than
     its number), then the numbers, then the sum."""
     base = table.format
@@ -84,10 +84,8 @@ def _numbers(terms: List[_Term], table: Any, root: Value, digits: int) -> List[s
     plus = " + "
     tangents = [_factor(notation.number(t.tangent, digits, base), base) for t in terms]
     values = [notation.number(t.local, digits, base) for t in terms]
-    rules = []
-    for t, v in zip(terms, values):
-        rule = notation.formula(t.node, t.position, base, root=root)
-        rules.append(v if not rule or _is_number(rule) else rule)
+    # the graph's one names table: a table per node would make the explanation quadratic
+    rules = [notation._rule(t.node, t.position, table) or v for t, v in zip(terms, values)]
     parts = []
     if rules != values:
         parts.append(plus.join(f"{_factor(r, base)}{times}{tg}" for r, tg in zip(rules, tangents)))
@@ -164,7 +162,7 @@ def explain_forward(root: Value, wrt: Value, format: str = "text", digits: int =
         terms = [_Term(node, i, locals_[i], tangent[p]) for i, p in enumerate(parents) if not p.is_constant]
         symbols = " + ".join(notation.local(table.arg(node), table.arg(parents[t.position]), base) + times
                              + notation.total(table.arg(parents[t.position]), X, base) for t in terms)
-        numbers = _numbers(terms, table, root, digits)
+        numbers = _numbers(terms, table, digits)
         total = 0.0
         for i, t in enumerate(terms):
             total = t.local * t.tangent if i == 0 else total + t.local * t.tangent

@@ -83,7 +83,7 @@ class ForwardStep(_GraphStep):
         lhs = notation.total(N, X, t.format) + (r" \mathrel{+}= " if t.format == "latex" else " += ")
         term = _Term(self.node, self.position, self.local, self.parent_tangent)
         parts = [notation.local(N, P, t.format) + _times(t.format) + notation.total(P, X, t.format)]
-        parts += _numbers([term], t, self.root, digits)
+        parts += _numbers([term], t, digits)
         return _finish(lhs + " = ".join(parts), format)
 
     def result(self, digits: int = 4, format: str = "text") -> str:

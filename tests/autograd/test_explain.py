@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import math
 
@@ -352,13 +351,12 @@ def test_too_many_paths_is_a_clear_error():
 
 def test_the_check_fails_loudly_when_the_paths_disagree(monkeypatch):
     L, x, _, _ = small_graph()
-    real = explain_module.backprop_steps
+    real = explain_module.backprop
 
-    def tampered(root, level="edge"):
-        return [dataclasses.replace(s, parent_grad_after=s.parent_grad_after + 1e-6) if s.parent is x else s
-                for s in real(root, level=level)]
+    def tampered(root):
+        return {node: grad + 1e-6 if node is x else grad for node, grad in real(root).items()}
 
-    monkeypatch.setattr(explain_module, "backprop_steps", tampered)
+    monkeypatch.setattr(explain_module, "backprop", tampered)
     with pytest.raises(ArithmeticError, match=r"path products for dL/dx add up to 4\.0, but the backward pass gives"):
         explain(L, wrt=x)
 
@@ -393,3 +391,31 @@ def test_bad_arguments():
         explain(L, digits=0)
     with pytest.raises(ValueError, match="max_paths"):
         explain(L, wrt=x, max_paths=0)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_explaining_one_gradient_names_the_graph_once_and_orders_it_a_fixed_number_of_times(monkeypatch, mode):
+    # Per-node work only: a names table or a topological order per node made explain(wrt=x)
+    # quadratic (minutes at a few thousand nodes). Counted, not timed.
+    from autograd import engine, notation
+
+    calls = {"names": 0, "orders": 0}
+    names, order = notation._names_and_forms, engine._depth_first
+
+    def counting_names(*args, **kwargs):
+        calls["names"] += 1
+        return names(*args, **kwargs)
+
+    def counting_order(*args, **kwargs):
+        calls["orders"] += 1
+        return order(*args, **kwargs)
+
+    monkeypatch.setattr(notation, "_names_and_forms", counting_names)
+    monkeypatch.setattr(engine, "_depth_first", counting_order)
+    x = Value(0.5, label="x")
+    y = x
+    for i in range(300):
+        y = y * 1.5 if i % 2 else y + 0.25
+    text = explain(y, mode=mode, wrt=x)
+    assert text.count("\n") >= 300 if mode == "forward" else "dL/dx" in text
+    assert calls["names"] == 1 and calls["orders"] <= 3, calls
