@@ -3,7 +3,8 @@
 - :func:`draw_graph` — the computation graph of a Value (a ``graphviz.Digraph``);
 - :func:`draw_network` — an MLP as layers of neurons, weights coloured by sign;
 - :func:`backprop_steps` — the backward pass as data, one :class:`Step` per edge;
-- :func:`save_backprop_html` — one self-contained page that steps through backprop;
+- :func:`save_backprop_html` — one self-contained page that steps through backprop (``mode="forward"``:
+  forward mode from an input; ``mode="both"``: a switch between the two orders);
 - :func:`save_slides` — one PNG per step (projector resolution) and a printable handout;
 - :func:`show_steps` — the same page inline in Jupyter (and a ``Value`` shows its graph there);
 - :func:`plot_loss`, :func:`plot_decision_boundary`, :func:`plot_step_size_errors` — plots (needs matplotlib);

@@ -46,7 +46,8 @@ export function setupExpression({ py, viz }) {
       const start = view && view.mode === "forward"
         ? `Press Next step to start forward mode from ${view.wrt}: its tangent is 1, every other input's 0.`
         : "Press Next step to start the backward pass.";
-      stepText.textContent = steps.length ? start : "";
+      // the input chosen before the expression was edited may be gone: Python says which one it used
+      stepText.textContent = steps.length ? (view && view.wrt_note ? `${view.wrt_note}. ${start}` : start) : "";
       stepResult.textContent = "";
       return;
     }

@@ -122,6 +122,12 @@ def test_forward_order_in_the_expression_tab(visit):
     assert page.text_content("[data-testid=paths]").startswith("dL/dw")
     page.click("[data-testid=step-prev]")
     assert_accessible(page)  # light and dark, forward selected
+    # edit w out of the expression: forward mode follows the first input instead, and says so
+    page.fill("[data-testid=expression]", "x*v")
+    page.wait_for_function("document.querySelector('[data-testid=steps-heading]').textContent.includes('from x')")
+    assert page.input_value("[data-testid=wrt]") == "x"
+    assert page.text_content("[data-testid=step-text]").startswith(
+        "w is not in the expression; forward mode from x instead. Press Next step")
     page.check("[data-testid=order-reverse]")
     page.wait_for_function("document.querySelector('[data-testid=steps-heading]').textContent.startsWith('Backward')")
     assert page.is_disabled("[data-testid=wrt]")
