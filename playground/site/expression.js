@@ -7,7 +7,7 @@ export function setupExpression({ py, viz }) {
   const sliders = $("sliders"), graph = $("graph"), pathsBox = $("paths");
   const stepText = $("step-text"), stepResult = $("step-result"), counter = $("step-counter");
   const prev = $("step-prev"), next = $("step-next");
-  const heading = $("steps-heading"), wrtSelect = $("wrt");
+  const heading = $("steps-heading"), wrtSelect = $("wrt"), graphHelp = $("graph-help").textContent;
   const orderRadios = [...document.querySelectorAll("input[name=order]")];
   let view = null, step = 0, selected = null, timer = null;
 
@@ -27,6 +27,10 @@ export function setupExpression({ py, viz }) {
     if (reply.wrt) wrtSelect.value = reply.wrt;
     wrtSelect.disabled = reply.mode !== "forward";
     heading.textContent = reply.heading;
+    $("graph-help").textContent = reply.mode === "forward"
+      ? `Each box shows a value's data and its tangent d(value)/d${reply.wrt} so far (\u2713 complete, ` +
+        "\u25C0 updated by this step). Tab to a leaf (or click it) to see every path from it to the output."
+      : graphHelp;
   }
 
   function clearMarks(cls) {
@@ -36,8 +40,29 @@ export function setupExpression({ py, viz }) {
     for (const id of ids) graph.querySelector(`[id="${CSS.escape(id)}"]`)?.classList.add(cls);
   }
 
+  // Forward mode: each box's last cell shows its tangent so far (given for the inputs, then step by step),
+  // marked as the step page marks it: a check when complete, an arrow on the one this step updates.
+  function paintTangents() {
+    if (!view || view.mode !== "forward") return;
+    const shown = {}, done = {};
+    for (const [id, text] of view.seeds) { shown[id] = text; done[id] = true; }
+    for (let k = 0; k < step; k++) {
+      const [id, text, final] = view.steps[k].cell;
+      shown[id] = text;
+      if (final) done[id] = true;
+    }
+    const current = step > 0 ? view.steps[step - 1].cell[0] : null;
+    for (const id of view.node_ids) {
+      const texts = graph.querySelector(`[id="${id}"]`)?.querySelectorAll("text");
+      if (!texts || !texts.length) continue;
+      texts[texts.length - 1].textContent = `tangent ${id in shown ? shown[id] : "\u2013"}` +
+        `${done[id] ? " \u2713" : ""}${id === current ? " \u25C0" : ""}`;
+    }
+  }
+
   function showStep() {
     const steps = view ? view.steps : [];
+    paintTangents();
     clearMarks("step-edge"); clearMarks("step-node");
     counter.textContent = `step ${step} of ${steps.length}`;
     prev.disabled = step === 0;

@@ -6,6 +6,7 @@ import pytest
 
 from autograd import Value, explain
 from autograd.expr import evaluate
+from viz._render import fmt
 from viz.playground import expression_view
 
 pytestmark = pytest.mark.timeout(600)
@@ -110,10 +111,16 @@ def test_forward_order_in_the_expression_tab(visit):
     page.wait_for_function("document.querySelector('[data-testid=steps-heading]').textContent.includes('from w')")
     expected = expression_view("tanh(x*w + b)", "x=2 w=-3 b=6.88", mode="forward", wrt="w")
     assert page.text_content("[data-testid=step-text]").startswith("Press Next step to start forward mode from w")
+    cell = ("id => { const t = document.querySelector(`[data-testid=graph] [id=\"${id}\"]`)"
+            ".querySelectorAll('text'); return t[t.length - 1].textContent; }")
+    assert page.evaluate(cell, expected["seeds"][1][0]) == "tangent 1 \u2713"  # w: dw/dw = 1, given
     for step in expected["steps"]:
         page.click("[data-testid=step-next]")
         assert page.text_content("[data-testid=step-text]") == step["equation"]
         assert page.locator("[data-testid=graph] .step-edge").count() == 2
+        node, text, final = step["cell"]  # the box the step updates shows its tangent so far
+        assert page.evaluate(cell, node) == f"tangent {text}" + (" \u2713" if final else "") + " \u25C0"
+    assert page.evaluate(cell, expected["root_id"]) == f"tangent {fmt(shown_grad(page, 'w'))} \u2713 \u25C0"
     # the last step ends on dL/dw, and it is the gradient in the table (the same Python ran in the page)
     assert page.text_content("#step-result").splitlines() == [expected["steps"][-1]["result"], expected["end"]]
     assert expected["end"].startswith("dL/dw = 1.002") and expected["end"].endswith("gives w")
@@ -130,7 +137,7 @@ def test_forward_order_in_the_expression_tab(visit):
         "w is not in the expression; forward mode from x instead. Press Next step")
     page.check("[data-testid=order-reverse]")
     page.wait_for_function("document.querySelector('[data-testid=steps-heading]').textContent.startsWith('Backward')")
-    assert page.is_disabled("[data-testid=wrt]")
+    assert page.is_disabled("[data-testid=wrt]") and "tangent" not in page.text_content("[data-testid=graph]")
     assert visit.errors == [] and visit.blocked == []
 
 

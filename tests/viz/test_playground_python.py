@@ -160,6 +160,7 @@ def test_the_expression_tab_names_nodes_as_explain_and_the_cli_do():
 def test_the_expression_tab_walks_forward_mode_from_any_variable():
     from autograd import Value
     from autograd.forward_steps import forward_steps_data
+    from viz._render import fmt
 
     x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(6.88, label="b")
     y = (x * w + b).tanh()
@@ -169,6 +170,7 @@ def test_the_expression_tab_walks_forward_mode_from_any_variable():
         data = forward_steps_data(y, leaf)
         assert view["mode"] == "forward" and view["wrt"] == name and view["wrt_note"] == ""
         assert [s["equation"] for s in view["steps"]] == [r["equation"] for r in data["steps"]]  # the root is L
+        assert view["steps"][-1]["cell"] == [view["root_id"], fmt(leaf.grad), True]  # the root's box ends on .grad
         assert view["tangent"] == leaf.grad and view["end"] == f"dL/d{name} = {data['rootTangent']}, " \
             f"the gradient backward() gives {name}"
     # no choice yet, or a variable the edited expression no longer has: the first variable, and a note

@@ -1,4 +1,5 @@
-"""The Expression tab: one expression, its graph, its backward pass and its paths."""
+"""The Expression tab: one expression, its graph, its steps in either order (backprop or forward mode) and its
+paths."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from autograd import Value, explain, topological_order
 from autograd.expr import ExpressionError, check_expression, evaluate
 from autograd.forward_steps import forward_steps_data
 
+from .._render import fmt
 from ..expr import parse_pairs
-from ..graph import draw_graph
+from ..graph import _build, draw_graph
 from ..steps import backprop_steps, node_names
 
 __all__ = ["expression_view", "variables", "parse_values", "DEFAULT_VALUE", "ORDERS"]
@@ -139,8 +141,9 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
         index = {v: i for i, v in enumerate(order)}
         names = node_names(out)
         root_name = names[out]
-        graph = draw_graph(out, digits=digits)
         steps = backprop_steps(out, level="edge")
+        walk = _walk(out, leaves, index, root_name, steps, digits, mode, wrt)
+        graph = draw_graph(out, digits=digits) if mode == "reverse" else _tangent_graph(out, order, walk, digits)
         paths = {}
         for name, leaf in leaves.items():
             ids = _path_edges(out, leaf, index) if leaf in index else {"nodes": [], "edges": []}
@@ -149,7 +152,6 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
             except ValueError as e:  # too many paths to list: say so, and still show the rest
                 said = str(e)
             paths[name] = {**ids, "explain": said}
-        walk = _walk(out, leaves, index, root_name, steps, digits, mode, wrt)
     except (ExpressionError, ValueError, ArithmeticError) as e:
         return {"ok": False, "error": str(e)}
     return {
@@ -165,7 +167,9 @@ def expression_view(text: str, values: Union[str, Mapping[str, Any]] = "", digit
             for name, leaf in leaves.items()
         ],
         "dot": graph.source,
-        "description": _describe(out, leaves, root_name, len(order)),
+        "description": _describe(out, leaves, root_name, len(order)) + (
+            f" Forward mode from {walk['wrt']}: each box's last cell is its tangent d(value)/d{walk['wrt']}, "
+            "filled in step by step." if mode == "forward" else ""),
         **walk,
         "paths": paths,
     }
@@ -205,8 +209,25 @@ def _walk(out: Value, leaves: Mapping[str, Value], index: Dict[Value, int], root
         "mode": "forward", "wrt": wrt, "wrt_note": note, "end": data["end"],
         "heading": f"Forward mode from {wrt}, one edge at a time",
         "tangent": float(data["rootTangentFull"]),
-        "steps": [{k: r[k] for k in keys} for r in data["steps"]],
+        # the boxes' tangent cells, written as every picture writes numbers: the inputs' given ones,
+        # then [box, tangent, complete] after each step
+        "node_ids": [f"v{i}" for i in range(len(index))],
+        "seeds": [[id_, fmt(float(t), digits)] for id_, t in data["tangents"].items()],
+        "steps": [{**{k: r[k] for k in keys}, "cell": [r["node"], fmt(float(r["tangentFull"]), digits), r["final"]]}
+                  for r in data["steps"]],
     }
+
+
+def _tangent_graph(out: Value, order: List[Value], walk: Dict[str, Any], digits: int) -> Any:
+    """The graph with each box's last cell wide enough for every tangent the walk writes in it
+    (the page writes ``tangent 1.0 ✓ ◀`` there; "tan" stands for the width "tangent" has over "grad")."""
+    texts: Dict[str, List[str]] = {f"v{i}": ["\u2013"] for i in range(len(order))}
+    for id_, text in walk["seeds"]:
+        texts[id_].append("tan" + text + " \u2713 \u25c0")
+    for step in walk["steps"]:
+        texts[step["cell"][0]].append("tan" + step["cell"][1] + " \u2713 \u25c0")
+    widest = {v: max(texts[f"v{i}"], key=len) for i, v in enumerate(order)}
+    return _build(out, order, "LR", None, None, True, digits, grad_text=lambda v: widest[v])
 
 
 def _num(x: float) -> str:
