@@ -230,3 +230,12 @@ def test_cli_refuses_what_it_cannot_do(argv, message, capsys, tmp_path):
     code, out, err = run(capsys, "steps", *NEURON, "-o", str(tmp_path / "p.html"), *argv)
     assert code == 2 and message in err and "Traceback" not in err
     assert not (tmp_path / "p.html").exists() and not (tmp_path / "s").exists()
+
+
+def test_hostile_labels_cannot_escape_the_switch(tmp_path):
+    x = Value(2.0, label='</script><b onclick="x">&')
+    y = x * Value(3.0, label="w")
+    page, data = page_data(save_backprop_html(y, tmp_path / "h.html", mode="both"))
+    assert page.count("</script>") == 2 and "<b onclick" not in page
+    assert '<option value="&lt;/script&gt;&lt;b onclick=&quot;x&quot;&gt;&amp;">' in page
+    assert data["walks"][1]["wrt"] == '</script><b onclick="x">&'  # the data keeps the name as it is
