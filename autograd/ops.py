@@ -171,9 +171,7 @@ def _zero_without_derivative(u: Any, a: Any) -> Any:
     """The Value 0 that PyTorch's ``where(a == 0, 0, expression of u and a)`` gives inside a
     derivative graph at a base ``a`` of 0: its own derivatives are nan, as PyTorch's are
     there (the expression it stands for, ``u·log a`` or ``u·a^(u-1)``, is 0·inf)."""
-    from .value import _binary  # value imports this module
-
-    return _binary(WHERE, u, a)
+    return a._zero_without_derivative(u)  # a Value method, as x.log() above: value imports this module
 
 
 # --- domains: each rule once, read by the float forward rules and by the batched engine ---

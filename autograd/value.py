@@ -75,6 +75,10 @@ class Value(Node):
         self._a = self._b = None
         self._fn = None
 
+    def _zero_without_derivative(self, u: Value) -> Value:
+        # ops.WHERE: pow's conventional 0 at a base of 0 (self) inside a derivative graph.
+        return _binary(ops.WHERE, u, self)
+
     # --- what this node is ---------------------------------------------------------
 
     @property
