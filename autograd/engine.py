@@ -12,14 +12,37 @@ include the constants, as Values.
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from .errors import AnomalyError, check_flag, check_seed, check_value
 from .mode import current, ieee_results
+from .ops import ADD as _ADD
 from .ops import CONSTANT as _CONSTANT
+from .ops import MUL as _MUL
+from .ops import OPS as _OPS
+from .ops import SIGMOID as _SIGMOID
+from .ops import STOP as _STOP
+from .ops import SUM as _SUM
+from .ops import softmax_floats as _softmax_floats
+from .ops_nary import SoftmaxInputs
 
 #: The ``_b`` of a node of an n-ary op, whose ``_a`` is the tuple of its inputs.
 MANY: Any = type("Many", (), {"__repr__": lambda self: "MANY", "__slots__": ()})()
+
+#: What an op row's ``code`` may call: ``SIGMOID`` is the sigmoid row's forward rule,
+#: ``STOP`` the masking zero (see :mod:`autograd.ops`).
+CODE_NAMES: Dict[str, Any] = {"SIGMOID": _SIGMOID.forward, "STOP": _STOP}
+
+
+def _unary_rules() -> Dict[Any, Callable[[float, float], Any]]:
+    """d out / d input of every one-input row that spells its rule as ``code``, as a
+    function of (output, input) made from that code: the float pass calls it instead of
+    ``local``, without building a tuple."""
+    return {op: eval(f"lambda o, a: {op.code[0].format(o='o', a='a')}", dict(CODE_NAMES))  # noqa: S307
+            for op in _OPS.values() if op.arity == 1 and op.code is not None}
+
+
+_UNARY_FAST = _unary_rules()
 
 __all__ = ["topological_order", "backward_order", "graph_order", "backprop", "backward", "chain_rule", "describe"]
 
@@ -132,33 +155,75 @@ def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) ->
     if create_graph or current().anomaly:
         _chain_rule_general(order, create_graph)
         return
-    # The plain float pass: the same rule, specialised on arity for speed.
+    _float_pass(order)
+
+
+def _float_pass(order: List[Any]) -> None:
+    # The plain float pass: the same rules, specialised on arity and, for the ops a
+    # network is made of, on the op itself, with each rule read from its row's
+    # ``code`` (see _FAST). tests/autograd/test_engine_fast.py checks every branch
+    # against ``op.local`` bit for bit.
+    const, many, mul, add, nsum = _CONSTANT, MANY, _MUL, _ADD, _SUM
+    unary = _UNARY_FAST
     for node in reversed(order):
         a = node._a
         if a is None:
             continue
         g = node.grad
         b = node._b
+        fn = node._fn
         if b is None:
-            (da,) = node._fn.local(node.data, a.data)
-            a.grad += da * g
+            rule = unary.get(fn)
+            if rule is not None:
+                a.grad += rule(node.data, a.data) * g
+            else:
+                (da,) = fn.local(node.data, a.data)
+                a.grad += da * g
+        elif b is many:  # an n-ary op: a is the tuple of its inputs
+            if fn is nsum:  # d sum / d x = 1.0 for every input, and 1.0 * g is g
+                for p in a:
+                    if p._fn is not const:  # a number among the inputs gets no gradient
+                        p.grad += g
+            elif fn.name == "softmax":
+                # d s_i / d x_j = s_i (1 - s_i) for j = i, -s_i s_j otherwise: the row's two
+                # formulas, with the probabilities the outputs share (made by their forward pass).
+                if type(a) is SoftmaxInputs:
+                    probabilities = a.probabilities
+                else:
+                    probabilities = _softmax_floats(tuple([p.data for p in a]))
+                out = node.data
+                i = fn.param
+                for j, p in enumerate(a):
+                    if p._fn is not const:
+                        p.grad += (out * (1.0 - out) if j == i else -out * probabilities[j]) * g
+            else:
+                for p, d in zip(a, fn.local(node.data, *[p.data for p in a])):
+                    if p._fn is not const:
+                        p.grad += d * g
         elif type(b) is float:  # x * 2: the number needs no gradient
-            da, _ = node._fn.local(node.data, a.data, b)
-            a.grad += da * g
+            if fn is mul:
+                a.grad += b * g
+            else:
+                da, _ = fn.local(node.data, a.data, b)
+                a.grad += da * g
         elif type(a) is float:  # 2 * x
-            _, db = node._fn.local(node.data, a, b.data)
-            b.grad += db * g
-        elif b is MANY:  # an n-ary op: a is the tuple of its inputs
-            for p, d in zip(a, node._fn.local(node.data, *[p.data for p in a])):
-                if p._fn is not _CONSTANT:  # a number among the inputs gets no gradient
-                    p.grad += d * g
+            if fn is mul:
+                b.grad += a * g
+            else:
+                _, db = fn.local(node.data, a, b.data)
+                b.grad += db * g
         else:
-            da, db = node._fn.local(node.data, a.data, b.data)
+            if fn is mul:
+                da, db = b.data, a.data
+            elif fn is add:
+                da = db = 1.0
+            else:
+                da, db = fn.local(node.data, a.data, b.data)
             # A number in the expression that a view has turned into a constant Value
             # (see Value.parents) is still not differentiated: its grad stays 0.
-            if a._fn is _CONSTANT:
+            if a._fn is const:
                 b.grad += db * g
-            elif b._fn is _CONSTANT:
+            elif b._fn is const:
                 a.grad += da * g
             else:
                 a.grad += da * g

@@ -9,10 +9,12 @@ picture, and one line of a compiled tape. They are rows of the op table in
 
 from __future__ import annotations
 
+import math
 from typing import Any, Iterable, List, Tuple
 
 from . import ops
-from .value import Value, _constant, _is_real, _many
+from .ops_nary import SoftmaxInputs, softmax_floats
+from .value import Value, _constant, _is_real, _many, _outputs
 
 __all__ = ["sum", "softmax", "logsumexp"]
 
@@ -87,9 +89,12 @@ def softmax(values: Iterable[Any]) -> List[Value]:
     >>> s[2].backward(); [round(v.grad, 6) for v in x]
     [-0.059892, -0.162803, 0.222695]
     """
-    inputs = _inputs("softmax()", values)
-    probabilities = ops.softmax_outputs(tuple([v.data for v in inputs]))
-    return [_many(op, p, inputs) for op, p in zip(ops.softmax_ops(len(inputs)), probabilities)]
+    shared = SoftmaxInputs(_inputs("softmax()", values))
+    xs = tuple([v.data for v in shared])
+    shared.probabilities = probabilities = softmax_floats(xs)  # what backward() reads
+    if max(xs) == math.inf:  # as torch: inf / inf, every output nan (softmax_outputs)
+        probabilities = [math.nan] * len(xs)
+    return _outputs(ops.softmax_ops(len(shared)), probabilities, shared)
 
 
 # --- the same ops as methods of Value (attached here, so value.py need not import this module) ---

@@ -10,12 +10,13 @@ with every other row; softmax makes one row per output (:func:`softmax_op`).
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import add
 from typing import Any, Dict, List, Tuple
 
 from .oprow import VARIADIC, Op
 
-__all__ = ["SUM", "LOGSUMEXP", "softmax_op", "softmax_ops", "softmax_floats", "softmax_outputs"]
+__all__ = ["SUM", "LOGSUMEXP", "softmax_op", "softmax_ops", "softmax_floats", "softmax_outputs", "SoftmaxInputs"]
 
 
 def _is_number(x: Any) -> bool:
@@ -23,8 +24,9 @@ def _is_number(x: Any) -> bool:
 
 
 def _sum_fwd(*xs: float) -> float:
-    # Left to right, exactly ``x0 + x1 + ...`` (-0.0 is the identity of +).
-    return sum(xs, -0.0)
+    # Left to right, exactly ``x0 + x1 + ...`` (-0.0 is the identity of +). Not the builtin
+    # sum(): from Python 3.12 it compensates float sums, which ``a + b + c`` does not.
+    return reduce(add, xs, -0.0)
 
 
 def _logsumexp_fwd(*xs: float) -> float:
@@ -68,7 +70,7 @@ def softmax_floats(xs: Tuple[float, ...]) -> List[float]:
     if math.isinf(m):  # as torch: exp(x - m), 0 for a finite x and nan for an infinite one
         return [math.exp(x - m) if x - m == x - m else math.nan for x in xs]
     exps = [math.exp(x - m) for x in xs]
-    total = sum(exps, -0.0)
+    total = reduce(add, exps, -0.0)  # left to right, as the compiled tape adds them
     return [e / total for e in exps]
 
 
@@ -84,6 +86,20 @@ def softmax_outputs(xs: Tuple[float, ...]) -> List[float]:
     if max(xs) == math.inf:
         return [math.nan] * len(xs)
     return softmax_floats(xs)
+
+
+class SoftmaxInputs(tuple):
+    """The inputs the outputs of one softmax share (their ``_a``), with the
+    ``probabilities`` the forward pass computed from them (:func:`softmax_floats`):
+    the float backward pass reads them, as PyTorch's softmax backward reads its
+    saved output, instead of computing the softmax again for every output.
+
+    >>> group = SoftmaxInputs((1.0, 2.0)); group.probabilities = softmax_floats(group)
+    >>> len(group), [round(p, 6) for p in group.probabilities]
+    (2, [0.268941, 0.731059])
+    """
+
+    probabilities: List[float]
 
 
 #: The last softmax a derivative needed, as (inputs, probabilities): the

@@ -16,6 +16,7 @@ from typing import Dict, List, Optional
 from . import ops
 from .engine import backward_order
 from .errors import check_value
+from .ops_nary import SoftmaxInputs, softmax_floats
 from .tapegen import generate
 from .value import Value
 
@@ -57,6 +58,7 @@ class Tape:
         self._nodes = order
         self._position: Optional[Dict[Value, int]] = None  # made by value() when first asked
         self._values: Optional[List[float]] = None
+        self._saved: List[float] = []
         self._program = generate(order, self.leaves)
 
     def forward(self) -> float:
@@ -67,10 +69,11 @@ class Tape:
         :meth:`sync`.
         """
         values: List[float] = []
+        saved: List[float] = []  # each softmax's probabilities, for the backward pass
         leaves, constants = self.leaves, self._program.constants
-        for chunk, first, first_leaf, first_constant in self._program.forwards:
-            values += chunk(values, leaves, constants, first, first_leaf, first_constant)
-        self._values = values
+        for chunk, first, first_leaf, first_constant, first_saved in self._program.forwards:
+            values += chunk(values, leaves, constants, first, first_leaf, first_constant, saved, first_saved)
+        self._values, self._saved = values, saved
         return values[-1]
 
     def value(self, node: Value) -> float:
@@ -97,10 +100,10 @@ class Tape:
         of the last :meth:`forward`, which is run first if there was none)."""
         if self._values is None:
             self.forward()
-        values, seed = self._values, float(gradient)
+        values, saved, seed = self._values, self._saved, float(gradient)
         grads = [0.0] * self.size
-        for chunk, first in self._program.backwards:
-            chunk(values, grads, seed, first)
+        for chunk, first, first_saved in self._program.backwards:
+            chunk(values, grads, seed, first, saved, first_saved)
         for leaf, i in zip(self.leaves, self._program.leaf_positions):
             g, old = grads[i], leaf.grad
             leaf.grad = old + g if old else g
@@ -113,6 +116,10 @@ class Tape:
         assert self._values is not None
         for node, value in zip(self._nodes, self._values):
             node.data = value
+        for node in self._nodes:  # each softmax's probabilities, as its forward pass saved them
+            a = node._a
+            if type(a) is SoftmaxInputs:
+                a.probabilities = softmax_floats(tuple([p.data for p in a]))
 
     def __repr__(self) -> str:
         return f"<Tape of {self.size} nodes, {len(self.leaves)} leaves>"

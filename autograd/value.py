@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from . import engine, ops
 from .engine import MANY, check_forward
 from .errors import Node, check_flag, check_real, check_seed
-from .mode import current
+from .mode import _DEFAULT, current
 from .views import find_view
 
 __all__ = ["Value", "as_float"]
@@ -345,6 +345,11 @@ def _node(data: float, fn: ops.Op, a: Any, b: Any) -> Value:
     out.grad = 0.0
     out.label = ""
     mode = current()
+    if mode is _DEFAULT:  # recording on, anomaly detection off: the common case, one test
+        out._a = a
+        out._b = b
+        out._fn = fn
+        return out
     if mode.grad_enabled:
         out._a = a
         out._b = b
@@ -367,6 +372,23 @@ def _binary(fn: ops.Op, a: Value, b: Value) -> Value:
 def _many(fn: ops.Op, data: float, inputs: Tuple[Value, ...]) -> Value:
     """A node of an n-ary op, its inputs one tuple (shared by the outputs of one softmax)."""
     return _node(data, fn, inputs, MANY)
+
+
+def _outputs(fns: Tuple[ops.Op, ...], data: List[float], inputs: Tuple[Value, ...]) -> List[Value]:
+    """The nodes of ops ``fns`` (a softmax's outputs) with values ``data``, sharing ``inputs``."""
+    if current() is not _DEFAULT:
+        return [_node(d, fn, inputs, MANY) for fn, d in zip(fns, data)]
+    outs = []
+    for fn, d in zip(fns, data):
+        out = _new(Value)
+        out.data = d
+        out.grad = 0.0
+        out.label = ""
+        out._a = inputs
+        out._b = MANY
+        out._fn = fn
+        outs.append(out)
+    return outs
 
 
 def _constant(x: Any) -> Value:

@@ -205,6 +205,111 @@ class FlatInterpreter:
         return g[: self.n_inputs]
 
 
+# --- the ceiling: this very workload as hand-specialised straight-line Python ----------
+
+def ceiling_source(n_inputs: int, n_ops: int, fused: bool = True) -> str:
+    """Python source of ``run(first)``: the workload written out for these sizes, every
+    value and gradient a local variable, every rule inlined, no dispatch, no lists: the
+    fastest pure Python this workload can be (what the compiled tape aims at).
+
+    With ``fused`` each softmax's backward is ``s_j (g_j - sum_i g_i s_i)``, 2n
+    multiply-adds; without it, the per-output form ``backward()`` uses (and the tape
+    must repeat to stay bit for bit equal), ``s_i (1 - s_i)`` and ``-s_i s_j``: n².
+    The gradients of the inputs come back as a list.
+    """
+    program = FlatInterpreter(n_inputs, n_ops).program
+    size = n_inputs + sum(len(outs) for _, outs, _ in program)
+    lines = ["def run(first):", f"    ({''.join(f'x{i}, ' for i in range(n_inputs))}) = first"]
+    for kind, outs, ins in program:
+        x = [f"x{i}" for i in ins]
+        if kind == SOFTPLUS:
+            lines.append(f"    x{outs[0]} = ({x[0]} if {x[0]} > 0.0 else 0.0) + log1p(exp(-abs({x[0]})))")
+        elif kind == SUM:
+            lines.append(f"    x{outs[0]} = {' + '.join(x)}")
+        elif kind == MUL:
+            lines.append(f"    x{outs[0]} = {x[0]} * {x[1]}")
+        else:
+            lines.append(f"    m = max({', '.join(x)})")
+            lines += [f"    e{k} = exp({xi} - m)" for k, xi in enumerate(x)]
+            lines.append(f"    t = {' + '.join(f'e{k}' for k in range(len(x)))}")
+            lines += [f"    x{out} = e{k} / t" for k, out in enumerate(outs)]
+    started = {size - 1}
+    lines.append(f"    g{size - 1} = 1.0")
+
+    def add(i: int, expression: str) -> None:
+        lines.append(f"    g{i} {'+=' if i in started else '='} {expression}")
+        started.add(i)
+
+    for kind, outs, ins in reversed(program):
+        if not any(o in started for o in outs):
+            continue  # nothing flows back through it
+        for o in outs:
+            if o not in started:
+                add(o, "0.0")
+        if kind == SOFTPLUS:
+            x = f"x{ins[0]}"
+            add(ins[0], f"g{outs[0]} * (1.0 / (1.0 + exp(-{x})) if {x} >= 0 else exp({x}) / (1.0 + exp({x})))")
+        elif kind == SUM:
+            for i in ins:
+                add(i, f"g{outs[0]}")
+        elif kind == MUL:
+            add(ins[0], f"g{outs[0]} * x{ins[1]}")
+            add(ins[1], f"g{outs[0]} * x{ins[0]}")
+        elif fused:
+            lines.append(f"    d = {' + '.join(f'g{o} * x{o}' for o in outs)}")
+            for i, o in zip(ins, outs):
+                add(i, f"x{o} * (g{o} - d)")
+        else:
+            for k, o in enumerate(outs):
+                for j, i in enumerate(ins):
+                    local = f"x{o} * (1.0 - x{o})" if j == k else f"-x{o} * x{outs[j]}"
+                    add(i, f"{local} * g{o}")
+    lines.append(f"    return [{', '.join(f'g{i}' if i in started else '0.0' for i in range(n_inputs))}]")
+    return "\n".join(lines) + "\n"
+
+
+def ceiling(n_inputs: int, n_ops: int, fused: bool = True) -> Callable[[Sequence[float]], List[float]]:
+    """:func:`ceiling_source` compiled: ``run(first)`` -> the inputs' gradients."""
+    namespace: dict = {"exp": math.exp, "log1p": math.log1p}
+    exec(compile(ceiling_source(n_inputs, n_ops, fused), "<ceiling>", "exec"), namespace)  # noqa: S102
+    run: Callable[[Sequence[float]], List[float]] = namespace.pop("run")
+    return run
+
+
+# --- the floor of the plain engine: what any graph of Values costs -----------------------
+
+def value_floor_run(first: Sequence[float], n_ops: int) -> int:
+    """The least a graph of chainrule Values can cost on this workload: the same nodes made
+    as bare Values (no forward rule, no checks, no mode), then one topological order, as
+    ``backward()`` needs before its first edge. No chain rule at all."""
+    from autograd.engine import MANY, graph_order
+    from autograd.value import Value
+
+    new = object.__new__
+
+    def node(a: Any, b: Any) -> Any:
+        v = new(Value)
+        v.data = 0.5
+        v.grad = 0.0
+        v.label = ""
+        v._a, v._b, v._fn = a, b, None
+        return v
+
+    nodes: List[Any] = [node(None, None) for _ in first]
+    for op in range(n_ops):
+        kind = op % 4
+        if kind == 0:
+            nodes.append(node(nodes[-10], None))
+        elif kind == 1:
+            nodes.append(node(tuple(nodes[-30:-10:5]), MANY))
+        elif kind == 2:
+            nodes.append(node(nodes[-20], nodes[-10]))
+        else:
+            inputs = tuple(nodes[-4:])
+            nodes.extend([node(inputs, MANY) for _ in range(4)])
+    return len(graph_order(nodes[-1]))
+
+
 # --- chainrule ------------------------------------------------------------------------
 
 def chainrule_graph(first: Sequence[float], n_ops: int) -> Tuple[List[Any], Any]:
