@@ -10,13 +10,14 @@ picture, and one line of a compiled tape. They are rows of the op table in
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, List, Tuple
+from typing import Any, Iterable, List, Sequence, Tuple
 
 from . import ops
+from .mode import _DEFAULT, current
 from .ops_nary import SoftmaxInputs, softmax_floats
 from .value import Value, _constant, _is_real, _many, _outputs
 
-__all__ = ["sum", "softmax", "logsumexp"]
+__all__ = ["sum", "softmax", "logsumexp", "weighted_sum"]
 
 
 def _inputs(who: str, values: Any) -> Tuple[Value, ...]:
@@ -95,6 +96,35 @@ def softmax(values: Iterable[Any]) -> List[Value]:
     if max(xs) == math.inf:  # as torch: inf / inf, every output nan (softmax_outputs)
         probabilities = [math.nan] * len(xs)
     return _outputs(ops.softmax_ops(len(shared)), probabilities, shared)
+
+
+def weighted_sum(bias: Value, weights: Sequence[Value], inputs: Sequence[Value]) -> Value:
+    """``bias + w_0·x_0 + w_1·x_1 + ...`` as a neuron computes it: one ``mul`` node per
+    product and **one** ``sum`` node over the bias and the products, exactly
+    ``autograd.sum([bias, *[w * x for w, x in zip(weights, inputs)]])`` (the same
+    nodes, the same floats), made without the checks that call needs: every
+    argument must already be a Value.
+
+    >>> from autograd import Value
+    >>> b, w, x = Value(0.5), [Value(2.0), Value(-1.0)], [Value(3.0), Value(4.0)]
+    >>> net = weighted_sum(b, w, x)
+    >>> net.data, net.op, [p.op for p in net.parents]
+    (2.5, 'sum', ['', 'mul', 'mul'])
+    """
+    if current() is not _DEFAULT:  # no_grad or anomaly mode: the general path
+        return sum([bias, *[w * x for w, x in zip(weights, inputs)]])
+    mul, new = ops.MUL, object.__new__
+    total = bias.data  # -0.0 + bias: what sum() starts with, the same float
+    terms = [bias]
+    for w, x in zip(weights, inputs):
+        product = new(Value)
+        product.data = d = w.data * x.data
+        product.grad = 0.0
+        product.label = ""
+        product._a, product._b, product._fn = w, x, mul
+        terms.append(product)
+        total += d
+    return _many(ops.SUM, total, tuple(terms))
 
 
 # --- the same ops as methods of Value (attached here, so value.py need not import this module) ---

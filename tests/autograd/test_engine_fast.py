@@ -152,3 +152,41 @@ def test_sum_adds_left_to_right_on_every_python():
     assert ops.SUM.forward(1.0, 1e100, 1.0, -1e100) == ((1.0 + 1e100) + 1.0) + -1e100 == 0.0
     assert autograd.sum([Value(1.0), 1e100, 1.0, -1e100]).data == 0.0
     assert ops.softmax_floats((0.0, 0.0)) == [0.5, 0.5]
+
+
+@settings(max_examples=40, deadline=None)
+@given(graphs())
+def test_the_backward_pass_order_is_the_depth_first_order(case):
+    root, _ = case
+    assert engine._backward_order(root) == engine._depth_first(root, first_input_first=False, constants=False)
+
+
+@pytest.mark.parametrize("mode", ["record", "no_grad", "anomaly"])
+def test_weighted_sum_is_the_sum_of_the_products(mode):
+    import contextlib
+
+    from autograd.nary import weighted_sum
+
+    rng = random.Random(3)
+    b = Value(rng.uniform(-1, 1))
+    ws = [Value(rng.uniform(-1, 1)) for _ in range(7)]
+    xs = [Value(rng.uniform(-3, 3)) for _ in range(7)]
+    switch = {"record": contextlib.nullcontext, "no_grad": autograd.no_grad, "anomaly": autograd.detect_anomaly}[mode]
+    with switch():
+        fast = weighted_sum(b, ws, xs)
+        slow = autograd.sum([b, *[w * x for w, x in zip(ws, xs)]])
+    folded = b.data  # micrograd's sum((w * x for ...), b): b + w0 x0, then + w1 x1, ...
+    for w, x in zip(ws, xs):
+        folded = folded + w.data * x.data
+    assert fast.data == slow.data == folded
+    assert [(p.op, p.data) for p in fast.parents] == [(p.op, p.data) for p in slow.parents]
+    if mode == "no_grad":
+        assert fast.parents == ()
+        return
+    assert fast.op == "sum" and fast.parents[0] is b and [p.parents for p in fast.parents[1:]] == list(zip(ws, xs))
+    fast.backward()
+    first = [v.grad for v in [b, *ws, *xs]]
+    for v in [b, *ws, *xs]:
+        v.grad = 0.0
+    slow.backward()
+    assert first == [v.grad for v in [b, *ws, *xs]]
