@@ -187,9 +187,9 @@ class BatchedTape:
         """A linear sum's products, written into its staging rows, or the sum of those rows."""
         row, k, width = run.stage  # type: ignore[misc]
         block = V[row:row + k * width].reshape(k, width, -1)
-        if not run.is_sum:
+        if not run.is_sum:  # a mul group (see batched_plan._find_linear): straight into the staging rows
             ins = [read(V, P) for read in run.reads]
-            block[:, 1:] = run.forward(*ins).reshape(k, width - 1, -1)
+            np.multiply(*ins, out=block[:, 1:] if run.shape is not None else block[0, 1:])
             self._reads[i] = ins
             return
         block[:, 0] = run.reads[0](V, P)  # the first term (a bias): then every term in one block
