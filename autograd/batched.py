@@ -189,7 +189,8 @@ class BatchedTape:
         block = V[row:row + k * width].reshape(k, width, -1)
         if not run.is_sum:  # a mul group (see batched_plan._find_linear): straight into the staging rows
             ins = [read(V, P) for read in run.reads]
-            np.multiply(*ins, out=block[:, 1:] if run.shape is not None else block[0, 1:])
+            a, b = ins
+            np.multiply(a, b, out=block[:, 1:] if run.shape is not None else block[0, 1:])
             self._reads[i] = ins
             return
         block[:, 0] = run.reads[0](V, P)  # the first term (a bias): then every term in one block
