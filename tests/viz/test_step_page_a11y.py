@@ -194,3 +194,52 @@ def test_the_announced_text_is_what_explain_says(page_file, open_page):
     for line in said:
         page.click("#next")
         assert page.text_content("[aria-live=polite]") == line
+
+
+_MARKS = """() => {
+  const style = e => { const s = getComputedStyle(e);
+    return {stroke: s.stroke, fill: s.fill, width: parseFloat(s.strokeWidth), dash: s.strokeDasharray}; };
+  const found = {};
+  for (const kind of ['node', 'parent', 'op', 'edge', 'none']) {
+    const groups = kind === 'none'
+      ? [...document.querySelectorAll('#graph svg g.node:not([class*=hl-])')]
+      : [...document.querySelectorAll(`#graph svg .hl-${kind}`)];
+    const shape = {node: '.outline', parent: '.outline', op: 'ellipse', edge: 'path', none: '.outline'}[kind];
+    found[kind] = groups.map(g => [g.id, style(g.querySelector(shape) || g.querySelector('polygon, ellipse, path'))]);
+  }
+  return found;
+}"""
+
+
+def test_the_marks_of_each_step_reach_the_shapes(page_file, open_page):
+    """Graphviz wraps each node's shape in an <a> (its tooltip): the step's marks are matched as descendants,
+    and Chromium really draws them (thick purple for the flow, thick dashed orange for the value updated)."""
+    from viz._render import PALETTE
+
+    def css(colour):
+        return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+    active, updated = css(PALETTE["active"]), css(PALETTE["updated"])
+    page = open_page(page_file, reduced_motion="reduce")  # no transition: the widths are final at once
+    total = len(backprop_steps(neuron()))
+    seen = set()
+    for frame in range(1, total + 1):
+        page.evaluate(f"location.hash = '#step={frame}'")
+        page.wait_for_function(f"document.body.getAttribute('data-frame') === '{frame}'")
+        marks = page.evaluate(_MARKS)
+        for kind, drawn in marks.items():
+            if kind != "none" and drawn:
+                seen.add(kind)
+            for id_, s in drawn:
+                where = f"step {frame}, {kind} {id_}"
+                if kind == "node":
+                    assert (s["stroke"], s["width"], s["dash"]) == (active, 4.0, "none"), where
+                elif kind == "parent":
+                    assert (s["stroke"], s["width"], s["dash"]) == (updated, 4.0, "7px, 3px"), where
+                elif kind == "op":
+                    assert (s["stroke"], s["width"]) == (active, 3.0), where
+                elif kind == "edge":
+                    assert (s["stroke"], s["width"], s["dash"]) == (active, 3.5, "none"), where
+                else:  # unmarked: Graphviz's own outline (the output 2.5), thinner than any mark
+                    assert s["width"] < 3.0 and s["stroke"] not in (active, updated), where
+    assert seen == {"node", "parent", "op", "edge"}
