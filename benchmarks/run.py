@@ -354,7 +354,7 @@ WORKLOADS = ("demo", "fit", "fit-scale", "scalar", "tape-memory", "memory", "sca
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7, help="demo steps timed per system (median)")
+    parser.add_argument("--rounds", type=int, default=15, help="demo steps timed per system (median)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
                         help="graph sizes (nodes) for the scale workload")
     parser.add_argument("--repeats", type=int, default=3, help="runs per size for the scale workload")

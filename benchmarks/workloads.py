@@ -221,7 +221,8 @@ def torch_loop_run(epochs: int) -> Tuple[List[float], str]:
 
 def plain_fit_step(nodes: int) -> Tuple[float, int]:
     """A plain-engine ``fit`` step of micrograd's MLP(2, [16, 16, 1]) over as many rows as make
-    about ``nodes`` graph nodes (the median of three, timed between epochs): (seconds, nodes)."""
+    about ``nodes`` graph nodes (the median over epochs, timed between them: many for a small
+    graph, whose step takes milliseconds, three for the largest): (seconds, nodes)."""
     import time
 
     import nn
@@ -233,7 +234,8 @@ def plain_fit_step(nodes: int) -> Tuple[float, int]:
     y = [rng.choice([-1.0, 1.0]) for _ in range(rows)]
     model = nn.MLP(2, [16, 16, 1], seed=0)
     ends: List[float] = []
-    nn.fit(model, X, y, loss="hinge", epochs=4, lr=0.01, engine="plain", progress=False, metrics=[],
+    epochs = max(4, min(41, 1 + 2_000_000 // (rows * per_row)))
+    nn.fit(model, X, y, loss="hinge", epochs=epochs, lr=0.01, engine="plain", progress=False, metrics=[],
            callback=lambda epoch, history: ends.append(time.perf_counter()))
     steps = sorted(b - a for a, b in zip(ends, ends[1:]))  # epoch to epoch: one step each
     return steps[len(steps) // 2], rows * per_row
