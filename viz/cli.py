@@ -105,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the input(s) forward mode follows (needed with --mode forward; with --mode both, "
                         "default every input)")
     s.add_argument("--title", default=None, help="the page title")
+    # --digits also sets the page's and the slides' numbers when given; without it the text
+    # prints 6 significant digits and the page its readable 4 (full precision on hover)
+    s.set_defaults(digits=None)
     s.add_argument("--quiet", action="store_true", help="do not print the steps")
     d = sub.add_parser("demo", help="Train a small network and draw it all.",
                        description="Train a network with a progress bar and write the graph, the network, the loss "
@@ -210,6 +213,9 @@ def _steps(args: argparse.Namespace) -> int:
                          "page with --mode " + args.mode)
     if args.mode == "forward" and args.level == "neuron":
         raise UsageError("--level neuron groups backprop's steps by unit; forward mode goes one edge at a time")
+    shown = {} if args.digits is None else {"digits": args.digits}  # the page and slides follow --digits
+    if args.digits is None:
+        args.digits = 6
     out, leaves, params = _compute(args)
     wrt: List[Value] = []
     for name in args.wrt or []:
@@ -223,13 +229,14 @@ def _steps(args: argparse.Namespace) -> int:
     if output is not None:
         path = save_backprop_html(out, output, title=args.title, rankdir=args.rankdir,
                                   params=params if args.params else None, max_nodes=args.max_nodes,
-                                  level=args.level, mode=args.mode, wrt=wrt or None)
+                                  level=args.level, mode=args.mode, wrt=wrt or None, **shown)
     slides = None
     if args.slides is not None:
         from .slides import save_slides
 
         slides = save_slides(out, args.slides, dpi=args.dpi, title=args.title, rankdir=args.rankdir,
-                             params=params if args.params else None, max_nodes=args.max_nodes, level=args.level)
+                             params=params if args.params else None, max_nodes=args.max_nodes, level=args.level,
+                             **shown)
     _report(args, out, leaves)
     if not args.quiet:
         if args.mode != "forward":

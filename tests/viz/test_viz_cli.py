@@ -237,3 +237,14 @@ def test_every_function_matches_pytorch(capsys):
     assert result["value"] == pytest.approx(t.item(), rel=1e-12)
     assert result["gradients"]["x"] == pytest.approx(x.grad.item(), rel=1e-12)
     assert result["gradients"]["y"] == pytest.approx(y.grad.item(), rel=1e-12)
+
+
+def test_steps_digits_sets_the_page_too_when_given(tmp_path, capsys):
+    # tanh(0.88) = 0.70641932...: the page shows 4 significant digits unless --digits says otherwise
+    default, three = tmp_path / "default.html", tmp_path / "three.html"
+    assert run(capsys, "steps", *NEURON, "-o", str(default))[0] == 0
+    code, out, _ = run(capsys, "steps", *NEURON, "-o", str(three), "--digits", "3")
+    assert code == 0 and out.splitlines()[0].startswith("L = tanh(x*w + b) = 0.706 ")
+    assert "data 0.7064" in default.read_text(encoding="utf-8")
+    page = three.read_text(encoding="utf-8")
+    assert "data 0.706" in page and "data 0.7064" not in page
