@@ -24,7 +24,6 @@ from .ops import OPS as _OPS
 from .ops import SIGMOID as _SIGMOID
 from .ops import STOP as _STOP
 from .ops import SUM as _SUM
-from .ops import softmax_floats as _softmax_floats
 from .ops_nary import SoftmaxInputs
 
 #: The ``_b`` of a node of an n-ary op, whose ``_a`` is the tuple of its inputs.
@@ -199,7 +198,7 @@ def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) ->
 def _float_pass(order: List[Any]) -> None:
     # The plain float pass: the same rules, specialised on arity and, for the ops a
     # network is made of, on the op itself, with each rule read from its row's
-    # ``code`` (see _FAST). tests/autograd/test_engine_fast.py checks every branch
+    # ``code`` (see _UNARY_FAST). tests/autograd/test_engine_fast.py checks every branch
     # against ``op.local`` bit for bit.
     const, many, mul, add, nsum = _CONSTANT, MANY, _MUL, _ADD, _SUM
     unary = _UNARY_FAST
@@ -222,13 +221,10 @@ def _float_pass(order: List[Any]) -> None:
                 for p in a:
                     if p._fn is not const:  # a number among the inputs gets no gradient
                         p.grad += g
-            elif fn.name == "softmax":
+            elif type(a) is SoftmaxInputs:  # an output of a softmax (autograd.softmax makes them)
                 # d s_i / d x_j = s_i (1 - s_i) for j = i, -s_i s_j otherwise: the row's two
                 # formulas, with the probabilities the outputs share (made by their forward pass).
-                if type(a) is SoftmaxInputs:
-                    probabilities = a.probabilities
-                else:
-                    probabilities = _softmax_floats(tuple([p.data for p in a]))
+                probabilities = a.probabilities
                 out = node.data
                 i = fn.param
                 for j, p in enumerate(a):

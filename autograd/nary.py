@@ -9,13 +9,12 @@ picture, and one line of a compiled tape. They are rows of the op table in
 
 from __future__ import annotations
 
-import math
 from typing import Any, Iterable, List, Sequence, Tuple
 
 from . import ops
 from .mode import _DEFAULT, current
-from .ops_nary import SoftmaxInputs, softmax_floats
-from .value import Value, _constant, _is_real, _many, _outputs
+from .ops_nary import SoftmaxInputs, softmax_floats, softmax_outputs
+from .value import Value, _constant, _is_real, _many
 
 __all__ = ["sum", "softmax", "logsumexp", "weighted_sum"]
 
@@ -92,10 +91,9 @@ def softmax(values: Iterable[Any]) -> List[Value]:
     """
     shared = SoftmaxInputs(_inputs("softmax()", values))
     xs = tuple([v.data for v in shared])
-    shared.probabilities = probabilities = softmax_floats(xs)  # what backward() reads
-    if max(xs) == math.inf:  # as torch: inf / inf, every output nan (softmax_outputs)
-        probabilities = [math.nan] * len(xs)
-    return _outputs(ops.softmax_ops(len(shared)), probabilities, shared)
+    shared.probabilities = softmax_floats(xs)  # what backward() reads
+    outputs = softmax_outputs(xs, shared.probabilities)
+    return [_many(op, p, shared) for op, p in zip(ops.softmax_ops(len(shared)), outputs)]
 
 
 def weighted_sum(bias: Value, weights: Sequence[Value], inputs: Sequence[Value]) -> Value:

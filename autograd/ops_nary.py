@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache, reduce
 from operator import add
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .oprow import VARIADIC, Op
 
@@ -74,18 +74,18 @@ def softmax_floats(xs: Tuple[float, ...]) -> List[float]:
     return [e / total for e in exps]
 
 
-def softmax_outputs(xs: Tuple[float, ...]) -> List[float]:
-    """softmax's outputs for numbers: :func:`softmax_floats`, except that, as in
-    torch, every output is nan when the largest input is +inf (``inf / inf``).
-    (logsumexp's derivative keeps :func:`softmax_floats`: there torch gives
-    ``exp(x_j - inf)``, 0 for a finite input.)
+def softmax_outputs(xs: Tuple[float, ...], probabilities: Optional[List[float]] = None) -> List[float]:
+    """softmax's outputs for numbers: :func:`softmax_floats` (or ``probabilities``, when
+    they have already been computed from ``xs``), except that, as in torch, every output
+    is nan when the largest input is +inf (``inf / inf``). (logsumexp's derivative keeps
+    :func:`softmax_floats`: there torch gives ``exp(x_j - inf)``, 0 for a finite input.)
 
     >>> softmax_outputs((0.0, 0.0, math.inf))
     [nan, nan, nan]
     """
     if max(xs) == math.inf:
         return [math.nan] * len(xs)
-    return softmax_floats(xs)
+    return softmax_floats(xs) if probabilities is None else probabilities
 
 
 class SoftmaxInputs(tuple):

@@ -374,23 +374,6 @@ def _many(fn: ops.Op, data: float, inputs: Tuple[Value, ...]) -> Value:
     return _node(data, fn, inputs, MANY)
 
 
-def _outputs(fns: Tuple[ops.Op, ...], data: List[float], inputs: Tuple[Value, ...]) -> List[Value]:
-    """The nodes of ops ``fns`` (a softmax's outputs) with values ``data``, sharing ``inputs``."""
-    if current() is not _DEFAULT:
-        return [_node(d, fn, inputs, MANY) for fn, d in zip(fns, data)]
-    outs = []
-    for fn, d in zip(fns, data):
-        out = _new(Value)
-        out.data = d
-        out.grad = 0.0
-        out.label = ""
-        out._a = inputs
-        out._b = MANY
-        out._fn = fn
-        outs.append(out)
-    return outs
-
-
 def _constant(x: Any) -> Value:
     c = _new(Value)
     c.data = float(x)

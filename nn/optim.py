@@ -193,13 +193,15 @@ class Adam(Optimizer):
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
-    def step(self) -> None:
+    def _next_step(self) -> Tuple[float, float, float, float, float, float]:
+        """Count a step; its (lr, weight_decay, beta1, beta2, lr / (1 - beta1^t), sqrt(1 - beta2^t))."""
         self.steps += 1
         t = self.steps
-        lr, wd = self.lr, self.weight_decay
         b1, b2 = self.betas
-        step_size = lr / (1.0 - b1 ** t)
-        bias2_sqrt = math.sqrt(1.0 - b2 ** t)
+        return self.lr, self.weight_decay, b1, b2, self.lr / (1.0 - b1 ** t), math.sqrt(1.0 - b2 ** t)
+
+    def step(self) -> None:
+        lr, wd, b1, b2, step_size, bias2_sqrt = self._next_step()
         for i, (p, g) in enumerate(zip(self.params, self._grads())):
             if wd and self.decoupled:
                 p.data = p.data * (1.0 - lr * wd)
@@ -214,12 +216,7 @@ class Adam(Optimizer):
         ``params``): the same formulas, float for float; returns the new data (the batched engine's update)."""
         import numpy as np
 
-        self.steps += 1
-        t = self.steps
-        lr, wd = self.lr, self.weight_decay
-        b1, b2 = self.betas
-        step_size = lr / (1.0 - b1 ** t)
-        bias2_sqrt = math.sqrt(1.0 - b2 ** t)
+        lr, wd, b1, b2, step_size, bias2_sqrt = self._next_step()
         g = grads
         if wd and self.decoupled:
             data = data * (1.0 - lr * wd)
