@@ -84,27 +84,30 @@ def backward_order(root: Any) -> List[Any]:
 def graph_order(root: Any) -> List[Any]:
     """The Values the backward pass visits, inputs first (constants that are
     still plain numbers left out): the order it runs the chain rule in, reversed."""
-    return _backward_order(root)
+    return _backward_order(root, False)
 
 
-def _pass_order(root: Any, create_graph: bool) -> List[Any]:
+def _pass_order(root: Any, create_graph: bool, products: bool = True) -> List[Any]:
     # The general pass (Value gradients, or anomaly checks) works on every input
     # as a Value, constants included, so it must see (and clean up) them too.
     if create_graph or current().anomaly:
         return _depth_first(root, first_input_first=False, constants=True)
-    return _backward_order(root)
+    return _backward_order(root, not products)
 
 
-def _backward_order(root: Any) -> List[Any]:
+def _backward_order(root: Any, unmade: bool) -> List[Any]:
     # _depth_first(root, first_input_first=False, constants=False), written for speed.
     # A node is expanded once: it goes back on the stack under a None, then its inputs
     # on top; when the None comes up, everything above it (its inputs) has been emitted,
     # so the node below it is emitted next. One set, no node looked at twice.
+    # With ``unmade``, a weighted sum whose products are not made yet (see
+    # Value._make_products) stays so: its terms are pushed in the products' place, in
+    # the same order, so every other node comes out where it would have.
     order: List[Any] = []
     seen: Set[Any] = set()
     stack = [root]
     emit, push, pop, add = order.append, stack.append, stack.pop, seen.add
-    many = MANY
+    many, product_steps = MANY, _ProductSteps
     while stack:
         node = pop()
         if node is None:
@@ -122,11 +125,63 @@ def _backward_order(root: Any) -> List[Any]:
                 if p not in seen:
                     push(p)
             continue
+        if type(b) is tuple:  # a weighted sum, its products not made yet
+            if not unmade:
+                for p in node.parents:  # made now, for good
+                    if p not in seen:
+                        push(p)
+                continue
+            # A product's rule must come where its mul node would have in the order: after
+            # everything first found under the products before it. Consecutive products
+            # with nothing new to find between them share one step (a _ProductSteps), which
+            # goes on the stack under a None, with their unseen inputs on top: it comes out
+            # where the first of them would have, so the chain rule adds in the same order.
+            if a[0] not in seen:
+                push(a[0])
+            steps = None
+            fresh = True  # the first product always starts a step
+            for k in range(1, len(a), 2):
+                if fresh:
+                    if steps is not None:
+                        steps.stop = k
+                    steps = product_steps(node, k)
+                    push(steps)
+                    push(None)
+                    fresh = False
+                p = a[k]
+                if p not in seen:
+                    push(p)
+                    fresh = True
+                p = a[k + 1]
+                if p not in seen:
+                    push(p)
+                    fresh = True
+            if steps is not None:
+                steps.stop = len(a)
+            continue
         if a is not None and type(a) is not float and a not in seen:
             push(a)
         if b is not None and type(b) is not float and b not in seen:
             push(b)
     return order
+
+
+class _ProductSteps:
+    """In the order ``backward()`` walks, the place of the mul nodes a weighted sum has
+    not made yet (see ``Value._make_products``): the chain rule through its products
+    whose inputs are ``terms[start:stop]`` of the sum ``_a``'s terms, a pair each."""
+
+    __slots__ = ("_a", "grad", "start", "stop")
+    _b: Any = None  # set below to the class itself: what the float pass tells it by
+    _fn = None
+
+    def __init__(self, total: Any, start: int) -> None:
+        self._a = total
+        self.grad = 0.0  # read (and zeroed) with every node's, never used
+        self.start = self.stop = start
+
+
+_ProductSteps._b = _ProductSteps
 
 
 def _depth_first(root: Any, first_input_first: bool, constants: bool) -> List[Any]:
@@ -152,6 +207,8 @@ def _depth_first(root: Any, first_input_first: bool, constants: bool) -> List[An
                 order.append(node)
             continue
         expanded.add(node)
+        if type(node._b) is tuple:  # a weighted sum: its products are made now, for good
+            node._make_products()
         if node._b is MANY:  # an n-ary op: push its inputs so the first comes out first
             inputs = node._a
             for p in (reversed(inputs) if first_input_first else inputs):
@@ -202,6 +259,7 @@ def _float_pass(order: List[Any]) -> None:
     # against ``op.local`` bit for bit.
     const, many, mul, add, nsum = _CONSTANT, MANY, _MUL, _ADD, _SUM
     unary = _UNARY_FAST
+    steps = _ProductSteps
     for node in reversed(order):
         a = node._a
         if a is None:
@@ -209,7 +267,20 @@ def _float_pass(order: List[Any]) -> None:
         g = node.grad
         b = node._b
         fn = node._fn
-        if b is None:
+        if b is steps:  # products of the weighted sum a: w * x as a mul node would be
+            terms = a._a
+            g = 0.0 + a.grad  # what each product's .grad would have been
+            for k in range(node.start, node.stop, 2):
+                w = terms[k]
+                x = terms[k + 1]
+                if w._fn is const:
+                    x.grad += w.data * g
+                elif x._fn is const:
+                    w.grad += x.data * g
+                else:
+                    w.grad += x.data * g
+                    x.grad += w.data * g
+        elif b is None:
             rule = unary.get(fn)
             if rule is not None:
                 a.grad += rule(node.data, a.data) * g
@@ -234,6 +305,9 @@ def _float_pass(order: List[Any]) -> None:
                 for p, d in zip(a, fn.local(node.data, *[p.data for p in a])):
                     if p._fn is not const:
                         p.grad += d * g
+        elif type(b) is tuple:  # a weighted sum, its products not made: they come as _ProductSteps
+            if a[0]._fn is not const:  # its bias
+                a[0].grad += g
         elif type(b) is float:  # x * 2: the number needs no gradient
             if fn is mul:
                 a.grad += b * g
@@ -343,7 +417,7 @@ def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any
 def backward(root: Any, seed: Any = 1.0, create_graph: bool = False) -> None:
     """Add d root / d node x ``seed`` to every node's ``.grad``: PyTorch's
     accumulation, so a second call adds again."""
-    order = _pass_order(root, create_graph)
+    order = _pass_order(root, create_graph, products=False)
     saved = _clear_grads(order)
     chain_rule(order, seed, create_graph)
     if saved is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import operator
+import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import engine, ops
@@ -54,7 +55,10 @@ class Value(Node):
     # plain number in an expression (the 2 in ``x * 2``) stays a float in its
     # slot until someone asks for ``parents``, which turns it into a constant
     # Value once, for good: most graphs are never looked at, and a float is
-    # one object fewer for the collector.
+    # one object fewer for the collector. In the same way a neuron's weighted sum
+    # (``autograd.nary.weighted_sum``) keeps its terms (bias, w0, x0, w1, x1, ...) in
+    # ``_a`` and its products' floats, a tuple, in ``_b``; ``parents`` makes the mul nodes
+    # (see ``_make_products``), and ``backward()`` applies their rules without them.
     __slots__ = ("data", "grad", "label", "_a", "_b", "_fn", "__weakref__")
 
     data: float
@@ -106,7 +110,9 @@ class Value(Node):
             return ()
         b = self._b
         if b is MANY:  # an n-ary op (autograd.sum, softmax, ...): its inputs, as one tuple
-            return a
+            return self._a  # read after _b: products just made (see _make_products) are in it
+        if type(b) is tuple:  # a neuron's weighted sum whose products nobody has looked at yet
+            return self._make_products()
         if type(a) is float:
             a = self._a = _constant(a)
         if b is None:
@@ -114,6 +120,33 @@ class Value(Node):
         if type(b) is float:
             b = self._b = _constant(b)
         return (a, b)
+
+    def _make_products(self) -> Tuple[Value, ...]:
+        # A weighted sum made by autograd.nary.weighted_sum keeps (bias, w0, x0, w1, x1, ...)
+        # in _a and its products' floats in _b: the mul nodes are made here, once, for good,
+        # the first time anyone reads the graph (backward() does without them; see
+        # engine._ProductSteps). A product's only use is this sum, whose derivative for it
+        # is 1, so backward() would have left it this sum's .grad, as 0.0 + g.
+        with _MAKING:
+            if self._b is MANY:  # another thread made them meanwhile
+                return self._a
+            terms, products = self._a, self._b
+            grad = self.grad
+            if type(grad) is float:
+                grad += 0.0
+            inputs = [terms[0]]
+            mul = ops.MUL
+            for k, data in enumerate(products):
+                product = _new(Value)
+                product.data = data
+                product.grad = grad
+                product.label = ""
+                product._a, product._b, product._fn = terms[2 * k + 1], terms[2 * k + 2], mul
+                inputs.append(product)
+            made = tuple(inputs)
+            self._a = made  # _a before _b: a reader that sees MANY sees the products
+            self._b = MANY
+            return made
 
     # micrograd calls the inputs ``_prev``; its drawing code iterates over them.
     _prev = parents
@@ -337,6 +370,7 @@ class Value(Node):
 # number in the expression, a float (see ``Value.parents``).
 
 _new = object.__new__
+_MAKING = threading.Lock()  # one thread at a time makes a weighted sum's products
 
 
 def _node(data: float, fn: ops.Op, a: Any, b: Any) -> Value:

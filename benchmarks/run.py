@@ -94,7 +94,8 @@ def bytes_per_op_node(build: Callable[[], Any]) -> Tuple[float, float, int]:
     """chainrule's memory as users get it: bytes per op node for the graph as built (a number in
     an expression still a plain float), and again once something has read ``parents`` (pictures,
     explain, create_graph and anomaly mode do), which turns each such number into a constant
-    Value for good. Both are divided by the op nodes alone, counted without reading parents."""
+    Value for good, and each neuron's products into mul nodes. Both are divided by the op nodes of
+    the graph once read (the graph every picture shows)."""
     from autograd.engine import graph_order, topological_order
 
     gc.collect()
@@ -102,12 +103,12 @@ def bytes_per_op_node(build: Callable[[], Any]) -> Tuple[float, float, int]:
     root = build()
     built = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    ops = sum(1 for v in graph_order(root) if v._fn is not None and not v.is_constant)
     gc.collect()
     tracemalloc.start()
-    topological_order(root)  # reads every node's parents: the constants are made now
+    topological_order(root)  # reads every node's parents: the constants and products are made now
     grown = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
+    ops = sum(1 for v in graph_order(root) if v._fn is not None and not v.is_constant)
     del root
     return built / ops, (built + grown) / ops, ops
 

@@ -158,7 +158,7 @@ def test_sum_adds_left_to_right_on_every_python():
 @given(graphs())
 def test_the_backward_pass_order_is_the_depth_first_order(case):
     root, _ = case
-    assert engine._backward_order(root) == engine._depth_first(root, first_input_first=False, constants=False)
+    assert engine._backward_order(root, False) == engine._depth_first(root, first_input_first=False, constants=False)
 
 
 @pytest.mark.parametrize("mode", ["record", "no_grad", "anomaly"])
