@@ -219,13 +219,15 @@ def torch_loop_run(epochs: int) -> Tuple[List[float], str]:
     return curve, "torch"
 
 
-def plain_fit_step(nodes: int) -> Tuple[float, int]:
-    """A plain-engine ``fit`` step of micrograd's MLP(2, [16, 16, 1]) over as many rows as make
-    about ``nodes`` graph nodes (the median over epochs, timed between them: many for a small
-    graph, whose step takes milliseconds, three for the largest): (seconds, nodes)."""
-    import time
-
+def plain_fit_stepper(nodes: int) -> Tuple[Callable[[], None], int]:
+    """``fit``'s own plain-engine step (``nn.engines.make_engine("plain", ...)``, run under
+    ``collector_paused()`` as ``fit`` runs it) of micrograd's MLP(2, [16, 16, 1]) over as many
+    rows as make about ``nodes`` graph nodes: (one step, nodes)."""
     import nn
+    from autograd.mode import collector_paused
+    from nn.engines import make_engine
+    from nn.optim import SGD
+    from nn.train import _resolve_loss
 
     per_row = 16 * (2 + 2) + 16 * (16 + 2) + (16 + 1) + 4  # per neuron: its muls, a sum, a relu; the hinge
     rows = max(1, nodes // per_row)
@@ -233,9 +235,12 @@ def plain_fit_step(nodes: int) -> Tuple[float, int]:
     X = [[rng.uniform(-1, 1) for _ in range(2)] for _ in range(rows)]
     y = [rng.choice([-1.0, 1.0]) for _ in range(rows)]
     model = nn.MLP(2, [16, 16, 1], seed=0)
-    ends: List[float] = []
-    epochs = max(4, min(41, 1 + 2_000_000 // (rows * per_row)))
-    nn.fit(model, X, y, loss="hinge", epochs=epochs, lr=0.01, engine="plain", progress=False, metrics=[],
-           callback=lambda epoch, history: ends.append(time.perf_counter()))
-    steps = sorted(b - a for a, b in zip(ends, ends[1:]))  # epoch to epoch: one step each
-    return steps[len(steps) // 2], rows * per_row
+    params = model.parameters()
+    loss_fn, _ = _resolve_loss("hinge")
+    engine = make_engine("plain", model, "hinge", loss_fn, SGD(params, lr=0.01), 0.0, params, X, y)
+
+    def step() -> None:
+        with collector_paused():
+            engine.step(None)
+
+    return step, rows * per_row
