@@ -88,6 +88,7 @@ def graph_order(root: Any) -> List[Any]:
 
 
 def _pass_order(root: Any, create_graph: bool, products: bool = True) -> List[Any]:
+    # products=False: leave a neuron's products unmade (backward(); see _ProductSteps).
     # The general pass (Value gradients, or anomaly checks) works on every input
     # as a Value, constants included, so it must see (and clean up) them too.
     if create_graph or current().anomaly:
@@ -100,9 +101,9 @@ def _backward_order(root: Any, unmade: bool) -> List[Any]:
     # A node is expanded once: it goes back on the stack under a None, then its inputs
     # on top; when the None comes up, everything above it (its inputs) has been emitted,
     # so the node below it is emitted next. One set, no node looked at twice.
-    # With ``unmade``, a weighted sum whose products are not made yet (see
-    # Value._make_products) stays so: its terms are pushed in the products' place, in
-    # the same order, so every other node comes out where it would have.
+    # With ``unmade`` (backward() alone), a weighted sum whose products are not made yet
+    # (see Value._make_products) stays so, and _ProductSteps take the products' places;
+    # without it, its products are made when it is reached.
     order: List[Any] = []
     seen: Set[Any] = set()
     stack = [root]
