@@ -206,3 +206,16 @@ def test_most_of_micrograds_demo_graph_is_products_left_unmade():
     unmade = sum(len(v._b) for v in walked if type(v._b) is tuple)
     assert unmade == 30_400 and all(type(v._b) is tuple for v in walked if v.op == "sum" and v is not loss)
     assert len(topological_order(loss)) == 38_718  # every node, constants and products made
+
+
+def test_the_playground_default_networks_plain_graph_counts():
+    """README and docs/playground.md: a plain step of the default 2-8-8-1 tanh network
+    over 100 points has 12,806 nodes once read, 3,905 as built."""
+    from autograd import engine
+    from nn import MLP, data, losses
+
+    model = MLP(2, [8, 8, 1], activation="tanh", seed=1)
+    X, y = data.xor(n=100, seed=1)
+    loss = losses.get("mse")([model([Value(v) for v in row]) for row in X], list(y))
+    built = [v for v in engine._backward_order(loss, True) if not isinstance(v, engine._ProductSteps)]
+    assert (len(built), len(topological_order(loss))) == (3_905, 12_806)
