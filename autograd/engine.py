@@ -12,6 +12,7 @@ include the constants, as Values.
 from __future__ import annotations
 
 import math
+import threading
 from operator import attrgetter
 from typing import Any, Callable, Dict, List, Optional, Set
 
@@ -26,8 +27,30 @@ from .ops import STOP as _STOP
 from .ops import SUM as _SUM
 from .ops_nary import SoftmaxInputs
 
+
+class _Many:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MANY"
+
+    def __reduce__(self) -> str:
+        return "MANY"  # copies and pickles of a graph keep the one marker
+
+    def __copy__(self) -> _Many:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> _Many:
+        return self
+
+
 #: The ``_b`` of a node of an n-ary op, whose ``_a`` is the tuple of its inputs.
-MANY: Any = type("Many", (), {"__repr__": lambda self: "MANY", "__slots__": ()})()
+MANY: Any = _Many()
+
+#: Held while a weighted sum's products are made (``Value._make_products``) and while
+#: ``backward()`` walks a graph with products not made yet, so neither sees the other
+#: half done. Reentrant: nothing inside either takes it twice, but it costs nothing.
+PRODUCTS = threading.RLock()
 
 #: What an op row's ``code`` may call: ``SIGMOID`` is the sigmoid row's forward rule,
 #: ``STOP`` the masking zero (see :mod:`autograd.ops`).
@@ -119,8 +142,8 @@ def _backward_order(root: Any, unmade: bool) -> List[Any]:
         add(node)
         push(node)
         push(None)
+        b = node._b  # before _a: a thread making products writes _a first (see Value._make_products)
         a = node._a
-        b = node._b
         if b is many:
             for p in a:
                 if p not in seen:
@@ -282,6 +305,8 @@ def _float_pass(order: List[Any]) -> None:
                     w.grad += x.data * g
                     x.grad += w.data * g
         elif b is None:
+            if a._fn is const:  # a number a view has made a constant Value: no gradient
+                continue
             rule = unary.get(fn)
             if rule is not None:
                 a.grad += rule(node.data, a.data) * g
@@ -310,12 +335,16 @@ def _float_pass(order: List[Any]) -> None:
             if a[0]._fn is not const:  # its bias
                 a[0].grad += g
         elif type(b) is float:  # x * 2: the number needs no gradient
+            if a._fn is const:  # nor does a number a view has made a constant Value
+                continue
             if fn is mul:
                 a.grad += b * g
             else:
                 da, _ = fn.local(node.data, a.data, b)
                 a.grad += da * g
         elif type(a) is float:  # 2 * x
+            if b._fn is const:
+                continue
             if fn is mul:
                 b.grad += a * g
             else:
@@ -418,7 +447,14 @@ def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any
 def backward(root: Any, seed: Any = 1.0, create_graph: bool = False) -> None:
     """Add d root / d node x ``seed`` to every node's ``.grad``: PyTorch's
     accumulation, so a second call adds again."""
-    order = _pass_order(root, create_graph, products=False)
+    if create_graph or current().anomaly:  # the general pass: every product made first
+        _accumulate_pass(_pass_order(root, create_graph), seed, create_graph)
+        return
+    with PRODUCTS:  # no other thread makes this graph's products while the pass leaves them unmade
+        _accumulate_pass(_pass_order(root, False, products=False), seed, False)
+
+
+def _accumulate_pass(order: List[Any], seed: Any, create_graph: bool) -> None:
     saved = _clear_grads(order)
     chain_rule(order, seed, create_graph)
     if saved is not None:

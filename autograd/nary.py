@@ -9,7 +9,7 @@ picture, and one line of a compiled tape. They are rows of the op table in
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Sequence, Tuple
+from typing import Any, Iterable, List, Tuple
 
 from . import ops
 from .mode import _DEFAULT, current
@@ -96,7 +96,7 @@ def softmax(values: Iterable[Any]) -> List[Value]:
     return [_many(op, p, shared) for op, p in zip(ops.softmax_ops(len(shared)), outputs)]
 
 
-def weighted_sum(bias: Value, weights: Sequence[Value], inputs: Sequence[Value]) -> Value:
+def weighted_sum(bias: Value, weights: Iterable[Value], inputs: Iterable[Value]) -> Value:
     """``bias + w_0·x_0 + w_1·x_1 + ...`` as a neuron computes it: one ``mul`` node per
     product and **one** ``sum`` node over the bias and the products, exactly
     ``autograd.sum([bias, *[w * x for w, x in zip(weights, inputs)]])`` (the same
@@ -126,6 +126,10 @@ def weighted_sum(bias: Value, weights: Sequence[Value], inputs: Sequence[Value])
     # The products are not made as nodes yet: the sum keeps (bias, w0, x0, w1, x1, ...) and
     # the products' floats, and Value.parents makes the mul nodes the first time anyone
     # reads the graph; backward() applies their rules without making them.
+    if type(weights) is not list and type(weights) is not tuple:
+        weights = list(weights)  # read twice below: an iterator would be empty the second time
+    if type(inputs) is not list and type(inputs) is not tuple:
+        inputs = list(inputs)
     products = [w.data * x.data for w, x in zip(weights, inputs)]
     total = bias.data  # -0.0 + bias: what sum() starts with, the same float
     for d in products:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numbers
 import operator
-import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import engine, ops
@@ -126,20 +125,19 @@ class Value(Node):
         # in _a and its products' floats in _b: the mul nodes are made here, once, for good,
         # the first time anyone reads the graph (backward() does without them; see
         # engine._ProductSteps). A product's only use is this sum, whose derivative for it
-        # is 1, so backward() would have left it this sum's .grad, as 0.0 + g.
-        with _MAKING:
+        # is 1, so backward() would have left it this sum's .grad, as 0.0 + g (a .grad
+        # set on the sum by hand is followed too: nothing else records what it would be).
+        with engine.PRODUCTS:  # not while backward() walks them unmade, nor twice at once
             if self._b is MANY:  # another thread made them meanwhile
                 return self._a
             terms, products = self._a, self._b
             grad = self.grad
-            if type(grad) is float:
-                grad += 0.0
             inputs = [terms[0]]
             mul = ops.MUL
             for k, data in enumerate(products):
                 product = _new(Value)
                 product.data = data
-                product.grad = grad
+                product.grad = 0.0 + grad  # its own 0.0 + g, as backward() would have added it
                 product.label = ""
                 product._a, product._b, product._fn = terms[2 * k + 1], terms[2 * k + 2], mul
                 inputs.append(product)
@@ -370,7 +368,6 @@ class Value(Node):
 # number in the expression, a float (see ``Value.parents``).
 
 _new = object.__new__
-_MAKING = threading.Lock()  # one thread at a time makes a weighted sum's products
 
 
 def _node(data: float, fn: ops.Op, a: Any, b: Any) -> Value:

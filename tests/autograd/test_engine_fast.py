@@ -190,3 +190,13 @@ def test_weighted_sum_is_the_sum_of_the_products(mode):
         v.grad = 0.0
     slow.backward()
     assert first == [v.grad for v in [b, *ws, *xs]]
+
+
+def test_a_number_made_a_constant_value_gets_no_gradient_unread_or_read():
+    """x * 2.5 then reading parents makes 2.5 a constant Value; an expression built on that
+    constant and a plain number (c * 0.5, 0.5 * c) must still give it no gradient."""
+    for build in (lambda c: c * 0.5, lambda c: 0.5 * c, lambda c: c.tanh() * 2.0):
+        c = (Value(1.0) * 2.5).parents[1]
+        y = build(c)
+        y.backward()
+        assert c.grad == 0.0

@@ -219,3 +219,67 @@ def test_the_playground_default_networks_plain_graph_counts():
     loss = losses.get("mse")([model([Value(v) for v in row]) for row in X], list(y))
     built = [v for v in engine._backward_order(loss, True) if not isinstance(v, engine._ProductSteps)]
     assert (len(built), len(topological_order(loss))) == (3_905, 12_806)
+
+
+def test_backward_and_a_reader_in_another_thread_do_not_meet_half_done():
+    """A thread that reads the graph (a picture of the latest step, say) while backward()
+    walks it unmade: the products are made before or after the pass, never during it."""
+    import sys
+
+    stop, box = threading.Event(), [None]
+
+    def reader():
+        while not stop.is_set():
+            if box[0] is not None:
+                assert box[0].parents  # makes the products, or reads them
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    try:
+        for _ in range(300):
+            b, ws, xs = Value(0.5), [Value(i % 7 - 3.0) for i in range(40)], [Value(0.25 * i) for i in range(40)]
+            s = weighted_sum(b, ws, xs)
+            z = s.tanh()
+            box[0] = s
+            z.backward()
+            t = 0.0 + (1 - z.data ** 2)
+            assert [w.grad for w in ws] == [x.data * t for x in xs] and b.grad == 1 - z.data ** 2
+            assert [p.grad for p in s.parents[1:]] == [t] * 40
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(interval)
+
+
+def test_weights_and_inputs_may_be_any_iterables():
+    b, w, x = Value(0.5), [Value(2.0), Value(-1.0)], [Value(3.0), Value(4.0)]
+    z = weighted_sum(b, iter(w), (v for v in x))
+    z.backward()
+    assert (z.data, [v.grad for v in w], [v.grad for v in x], b.grad) == (2.5, [3.0, 4.0], [2.0, -1.0], 1.0)
+    assert [p.op for p in z.parents] == ["", "mul", "mul"]
+
+
+def test_a_value_seed_gives_each_product_made_later_its_own_gradient_node():
+    def made(lazy):
+        b, w, x = Value(0.5), Value(2.0), Value(3.0)
+        z = weighted_sum(b, [w], [x]) if lazy else autograd.sum([b, w * x])
+        z.backward(gradient=Value(2.0))
+        product = z.parents[1]
+        return product.grad is z.grad, product.grad.op, product.grad.data, w.grad.data
+
+    assert made(True) == made(False) == (False, "add", 2.0, 6.0)
+
+
+def test_a_made_graph_copies_and_its_copy_backpropagates_alike():
+    import copy
+
+    x = Value(1.5, label="x")
+    z = weighted_sum(Value(0.5), [Value(2.0), Value(-1.0)], [x, x * x]).tanh()
+    topological_order(z)  # made
+    twin = copy.deepcopy(z)
+    z.backward()
+    twin.backward()
+    assert [v.grad for v in topological_order(z)] == [v.grad for v in topological_order(twin)]
+    assert twin.parents[0]._b is MANY
