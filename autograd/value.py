@@ -132,12 +132,15 @@ class Value(Node):
                 return self._a
             terms, products = self._a, self._b
             grad = self.grad
+            shared = type(grad) is float  # one float serves every product; a Value each its own node
+            if shared:
+                grad = 0.0 + grad
             inputs = [terms[0]]
             mul = ops.MUL
             for k, data in enumerate(products):
                 product = _new(Value)
                 product.data = data
-                product.grad = 0.0 + grad  # its own 0.0 + g, as backward() would have added it
+                product.grad = grad if shared else 0.0 + grad  # 0.0 + g, as backward() would have added it
                 product.label = ""
                 product._a, product._b, product._fn = terms[2 * k + 1], terms[2 * k + 2], mul
                 inputs.append(product)
