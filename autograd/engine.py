@@ -110,13 +110,17 @@ def graph_order(root: Any) -> List[Any]:
     return _backward_order(root, False)
 
 
-def _pass_order(root: Any, create_graph: bool, products: bool = True) -> List[Any]:
-    # products=False: leave a neuron's products unmade (backward(); see _ProductSteps).
-    # The general pass (Value gradients, or anomaly checks) works on every input
-    # as a Value, constants included, so it must see (and clean up) them too.
-    if create_graph or current().anomaly:
+def _general(create_graph: bool) -> bool:
+    # The general pass (Value gradients, or anomaly checks) works on every input as a
+    # Value, constants and a neuron's products included.
+    return create_graph or current().anomaly
+
+
+def _pass_order(root: Any, create_graph: bool) -> List[Any]:
+    # The general pass must see (and clean up) every input as a Value, constants too.
+    if _general(create_graph):
         return _depth_first(root, first_input_first=False, constants=True)
-    return _backward_order(root, not products)
+    return _backward_order(root, False)
 
 
 def _backward_order(root: Any, unmade: bool) -> List[Any]:
@@ -270,7 +274,7 @@ def chain_rule(order: List[Any], seed: Any = 1.0, create_graph: bool = False) ->
     be differentiated again.
     """
     order[-1].grad = seed
-    if create_graph or current().anomaly:
+    if _general(create_graph):
         _chain_rule_general(order, create_graph)
         return
     _float_pass(order)
@@ -447,11 +451,11 @@ def backprop(root: Any, seed: Any = 1.0, create_graph: bool = False) -> Dict[Any
 def backward(root: Any, seed: Any = 1.0, create_graph: bool = False) -> None:
     """Add d root / d node x ``seed`` to every node's ``.grad``: PyTorch's
     accumulation, so a second call adds again."""
-    if create_graph or current().anomaly:  # the general pass: every product made first
+    if _general(create_graph):  # every product made first
         _accumulate_pass(_pass_order(root, create_graph), seed, create_graph)
         return
     with PRODUCTS:  # no other thread makes this graph's products while the pass leaves them unmade
-        _accumulate_pass(_pass_order(root, False, products=False), seed, False)
+        _accumulate_pass(_backward_order(root, True), seed, False)
 
 
 def _accumulate_pass(order: List[Any], seed: Any, create_graph: bool) -> None:
